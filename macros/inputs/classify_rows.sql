@@ -1,0 +1,87 @@
+{#
+    Decides the fate of every parsed row of one input, in this order:
+      1. key_rejection_reason set (null key, missing/unparseable/out-of-range date)
+         -> quarantined: without a trustworthy key or date nothing else can be decided;
+      2. dated after the run's as-of date -> beyond_as_of: invisible to this run, counted;
+      3. value_rejection_reason set (unparseable, negative, absurd value) -> quarantined;
+      4. several rows for one key -> the row from the file whose name sorts last wins, and
+         within a file the last row (a later delivery corrects an earlier one); the others
+         are quarantined as exact_duplicate (same values as the kept row) or
+         conflicting_duplicate (different values), naming the row that was kept.
+    Returns every row with row_status (clean | quarantined | beyond_as_of), reason_code
+    and reason_detail, so that raw = clean + quarantined + beyond_as_of holds by design
+    and is tested.
+#}
+{% macro classify_rows(parsed_relation, key_columns, value_columns, date_column=none) %}
+    {%- set key_partition = key_columns | join(', ') -%}
+    {%- set latest_first -%}
+        partition by pre_status, {{ key_partition }}
+        order by source_file desc, source_row_number desc
+    {%- endset %}
+
+with
+
+parsed as (
+    select * from {{ parsed_relation }}
+),
+
+run_context as (
+    select as_of_date from {{ ref('stg_run_context') }}
+),
+
+staged as (
+    select
+        parsed.*,
+        case
+            when parsed.key_rejection_reason is not null then 'quarantined'
+            {%- if date_column %}
+            when parsed.{{ date_column }} > run_context.as_of_date then 'beyond_as_of'
+            {%- endif %}
+            when parsed.value_rejection_reason is not null then 'quarantined'
+            else 'candidate'
+        end as pre_status
+    from parsed
+    cross join run_context
+),
+
+ranked as (
+    select
+        *,
+        row_number() over ({{ latest_first }}) as key_rank,
+        first_value(source_file) over ({{ latest_first }}) as kept_source_file,
+        first_value(source_row_number) over ({{ latest_first }}) as kept_source_row_number,
+        {%- for column in value_columns %}
+        first_value({{ column }}) over ({{ latest_first }}) as kept_{{ column }},
+        {%- endfor %}
+        1 as _ranked
+    from staged
+),
+
+final as (
+    select
+        *,
+        case
+            when pre_status = 'candidate' and key_rank = 1 then 'clean'
+            when pre_status = 'candidate' then 'quarantined'
+            else pre_status
+        end as row_status,
+        case
+            when pre_status = 'quarantined'
+                then coalesce(key_rejection_reason, value_rejection_reason)
+            when pre_status = 'candidate' and key_rank > 1
+                {%- for column in value_columns %}
+                and {{ column }} is not distinct from kept_{{ column }}
+                {%- endfor %}
+                then 'exact_duplicate'
+            when pre_status = 'candidate' and key_rank > 1 then 'conflicting_duplicate'
+        end as reason_code,
+        case
+            when pre_status = 'candidate' and key_rank > 1
+                then 'kept row ' || cast(kept_source_row_number as varchar)
+                    || ' of ' || kept_source_file
+        end as reason_detail
+    from ranked
+)
+
+select * from final
+{%- endmacro %}

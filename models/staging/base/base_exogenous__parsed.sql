@@ -1,0 +1,121 @@
+{#- One row per store, date and exogenous variable (the wide file unpivoted; for M5 the
+    SNAP flag of each store's state), typed, with the reason it cannot be used, if any.
+    An empty cell is a missing observation (kept, value null), not a bad row. -#}
+{%- set columns = input_columns('exogenous') -%}
+
+with
+
+{% if var('input_format') == 'm5' -%}
+
+calendar as (
+    select * from {{ source('raw', 'm5_calendar') }}
+),
+
+store_states as (
+    select distinct
+        store_id,
+        state_id
+    from {{ source('raw', 'm5_sales') }}
+),
+
+snap_by_state as (
+    select
+        _source_file,
+        _source_row_number,
+        date,
+        state_column,
+        raw_value
+    from calendar
+    unpivot include nulls (raw_value for state_column in ({{ raw_columns_matching(source('raw', 'm5_calendar'), '^snap_') | join(', ') }}))
+),
+
+renamed as (
+    select
+        snap_by_state._source_file as source_file,
+        snap_by_state._source_row_number as source_row_number,
+        snap_by_state.date as raw_observation_date,
+        store_states.store_id as raw_store_id,
+        'snap' as variable_name,
+        snap_by_state.raw_value
+    from snap_by_state
+    inner join store_states
+        on lower(snap_by_state.state_column) = 'snap_' || lower(store_states.state_id)
+),
+
+{%- else %}
+
+{%- set raw = source('raw', 'exogenous') %}
+{%- set value_columns = exogenous_value_columns(raw) %}
+
+source as (
+    select * from {{ source('raw', 'exogenous') }}
+),
+
+renamed as (
+    {%- if value_columns %}
+    select
+        _source_file as source_file,
+        _source_row_number as source_row_number,
+        {{ adapter.quote(columns['observation_date']) }} as raw_observation_date,
+        {{ adapter.quote(columns['store_id']) }} as raw_store_id,
+        lower(variable_name) as variable_name,
+        raw_value
+    from source
+    unpivot include nulls (raw_value for variable_name in (
+        {%- for column in value_columns %}
+        {{ adapter.quote(column) }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    ))
+    {%- else %}
+    select
+        cast(null as varchar) as source_file,
+        cast(null as bigint) as source_row_number,
+        cast(null as varchar) as raw_observation_date,
+        cast(null as varchar) as raw_store_id,
+        cast(null as varchar) as variable_name,
+        cast(null as varchar) as raw_value
+    where 1 = 0
+    {%- endif %}
+),
+
+{%- endif %}
+
+cleaned as (
+    select
+        *,
+        {{ clean_text('raw_observation_date') }} as observation_date_text,
+        {{ clean_text('raw_store_id') }} as store_id,
+        {{ clean_text('raw_value') }} as value_text
+    from renamed
+),
+
+typed as (
+    select
+        *,
+        {{ parse_date('observation_date_text', '%Y-%m-%d' if var('input_format') == 'm5' else none) }} as observation_date,
+        {{ parse_number('value_text') }} as observed_value
+    from cleaned
+),
+
+final as (
+    select
+        source_file,
+        source_row_number,
+        raw_observation_date,
+        raw_store_id,
+        raw_value,
+        observation_date,
+        store_id,
+        variable_name,
+        observed_value,
+        case
+            when store_id is null then 'null_key'
+            {{ date_rejection_reason('observation_date_text', 'observation_date') }}
+        end as key_rejection_reason,
+        case
+            {{ number_rejection_reason('value_text', 'observed_value', 'value') }}
+        end as value_rejection_reason
+    from typed
+)
+
+select * from final

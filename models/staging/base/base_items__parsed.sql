@@ -1,0 +1,74 @@
+{#- One row per raw item row (per distinct item of M5's sales file), typed, with the
+    reason it cannot be used, if any. -#}
+{%- set columns = input_columns('items') -%}
+
+with
+
+{% if var('input_format') == 'm5' -%}
+
+sales_wide as (
+    select * from {{ source('raw', 'm5_sales') }}
+),
+
+renamed as (
+    select
+        min(_source_file) as source_file,
+        min(_source_row_number) as source_row_number,
+        item_id as raw_item_id,
+        item_id as raw_item_name,
+        dept_id as raw_department_id,
+        cat_id as raw_category_id
+    from sales_wide
+    group by item_id, dept_id, cat_id
+),
+
+{%- else %}
+
+source as (
+    select * from {{ source('raw', 'items') }}
+),
+
+renamed as (
+    {%- set raw = source('raw', 'items') %}
+    select
+        _source_file as source_file,
+        _source_row_number as source_row_number,
+        {{ raw_column_or_null(raw, columns['item_id']) }} as raw_item_id,
+        {{ raw_column_or_null(raw, columns['item_name']) }} as raw_item_name,
+        {{ raw_column_or_null(raw, columns['department_id']) }} as raw_department_id,
+        {{ raw_column_or_null(raw, columns['category_id']) }} as raw_category_id
+    from source
+),
+
+{%- endif %}
+
+cleaned as (
+    select
+        *,
+        {{ clean_text('raw_item_id') }} as item_id,
+        {{ clean_text('raw_item_name') }} as item_name,
+        {{ clean_text('raw_department_id') }} as department_id,
+        {{ clean_text('raw_category_id') }} as category_id
+    from renamed
+),
+
+final as (
+    select
+        source_file,
+        source_row_number,
+        raw_item_id,
+        raw_item_name,
+        raw_department_id,
+        raw_category_id,
+        item_id,
+        item_name,
+        department_id,
+        category_id,
+        case
+            when item_id is null then 'null_key'
+        end as key_rejection_reason,
+        cast(null as varchar) as value_rejection_reason
+    from cleaned
+)
+
+select * from final

@@ -1,0 +1,119 @@
+{#- One row per raw sales row (per day cell for M5's wide file), typed, with the reason it
+    cannot be used, if any. Classification (as-of, duplicates) happens downstream. -#}
+{%- set columns = input_columns('sales') -%}
+
+with
+
+{% if var('input_format') == 'm5' -%}
+
+sales_wide as (
+    select * from {{ source('raw', 'm5_sales') }}
+),
+
+calendar as (
+    select * from {{ source('raw', 'm5_calendar') }}
+),
+
+unpivoted as (
+    select
+        _source_file,
+        _source_row_number,
+        store_id,
+        item_id,
+        day_column,
+        raw_quantity
+    from sales_wide
+    unpivot include nulls (raw_quantity for day_column in ({{ m5_day_columns() | join(', ') }}))
+),
+
+renamed as (
+    select
+        unpivoted._source_file as source_file,
+        unpivoted._source_row_number as source_row_number,
+        unpivoted.day_column as raw_day_column,
+        calendar.date as raw_sales_date,
+        unpivoted.store_id as raw_store_id,
+        unpivoted.item_id as raw_item_id,
+        unpivoted.raw_quantity,
+        cast(null as varchar) as raw_is_holiday
+    from unpivoted
+    left join calendar
+        on unpivoted.day_column = calendar.d
+),
+
+{%- else %}
+
+source as (
+    select * from {{ source('raw', 'sales') }}
+),
+
+renamed as (
+    {%- set raw = source('raw', 'sales') %}
+    select
+        _source_file as source_file,
+        _source_row_number as source_row_number,
+        cast(null as varchar) as raw_day_column,
+        {{ raw_column_or_null(raw, columns['sales_date']) }} as raw_sales_date,
+        {{ raw_column_or_null(raw, columns['store_id']) }} as raw_store_id,
+        {% if sales_have_item_column() -%}
+        {{ raw_column_or_null(raw, columns['item_id']) }} as raw_item_id,
+        {%- else -%}
+        {{ sql_string(var('store_only_item_id')) }} as raw_item_id,
+        {%- endif %}
+        {{ raw_column_or_null(raw, columns['quantity']) }} as raw_quantity,
+        {{ raw_column_or_null(raw, columns['is_holiday']) }} as raw_is_holiday
+    from source
+),
+
+{%- endif %}
+
+cleaned as (
+    select
+        *,
+        {{ clean_text('raw_sales_date') }} as sales_date_text,
+        {{ clean_text('raw_store_id') }} as store_id,
+        {{ clean_text('raw_item_id') }} as item_id,
+        {{ clean_text('raw_quantity') }} as quantity_text,
+        {{ clean_text('raw_is_holiday') }} as is_holiday_text
+    from renamed
+),
+
+typed as (
+    select
+        *,
+        {{ parse_date('sales_date_text', '%Y-%m-%d' if var('input_format') == 'm5' else none) }} as sales_date,
+        {{ parse_number('quantity_text') }} as quantity,
+        {{ parse_boolean('is_holiday_text') }} as is_holiday
+    from cleaned
+),
+
+final as (
+    select
+        source_file,
+        source_row_number,
+        raw_day_column,
+        raw_sales_date,
+        raw_store_id,
+        raw_item_id,
+        raw_quantity,
+        raw_is_holiday,
+        sales_date,
+        store_id,
+        item_id,
+        quantity,
+        is_holiday,
+        case
+            when store_id is null or item_id is null then 'null_key'
+            {{ date_rejection_reason('sales_date_text', 'sales_date') }}
+        end as key_rejection_reason,
+        case
+            {{ number_rejection_reason('quantity_text', 'quantity', 'quantity', 'missing_quantity') }}
+            {%- if var('negative_quantity_policy') == 'quarantine' %}
+            when quantity < 0 then 'negative_quantity'
+            {%- endif %}
+            when is_holiday_text is not null and is_holiday is null then 'unparseable_is_holiday'
+        end as value_rejection_reason
+    from typed
+)
+
+select * from final

@@ -1,0 +1,89 @@
+{#- One row per raw store row (per distinct store of M5's sales file), typed, with the
+    reason it cannot be used, if any. -#}
+{%- set columns = input_columns('stores') -%}
+
+with
+
+{% if var('input_format') == 'm5' -%}
+
+sales_wide as (
+    select * from {{ source('raw', 'm5_sales') }}
+),
+
+renamed as (
+    select
+        min(_source_file) as source_file,
+        min(_source_row_number) as source_row_number,
+        store_id as raw_store_id,
+        store_id as raw_store_name,
+        state_id as raw_region,
+        cast(null as varchar) as raw_store_type,
+        cast(null as varchar) as raw_store_size
+    from sales_wide
+    group by store_id, state_id
+),
+
+{%- else %}
+
+source as (
+    select * from {{ source('raw', 'stores') }}
+),
+
+renamed as (
+    {%- set raw = source('raw', 'stores') %}
+    select
+        _source_file as source_file,
+        _source_row_number as source_row_number,
+        {{ raw_column_or_null(raw, columns['store_id']) }} as raw_store_id,
+        {{ raw_column_or_null(raw, columns['store_name']) }} as raw_store_name,
+        {{ raw_column_or_null(raw, columns['region']) }} as raw_region,
+        {{ raw_column_or_null(raw, columns['store_type']) }} as raw_store_type,
+        {{ raw_column_or_null(raw, columns['store_size']) }} as raw_store_size
+    from source
+),
+
+{%- endif %}
+
+cleaned as (
+    select
+        *,
+        {{ clean_text('raw_store_id') }} as store_id,
+        {{ clean_text('raw_store_name') }} as store_name,
+        {{ clean_text('raw_region') }} as region,
+        {{ clean_text('raw_store_type') }} as store_type,
+        {{ clean_text('raw_store_size') }} as store_size_text
+    from renamed
+),
+
+typed as (
+    select
+        *,
+        {{ parse_number('store_size_text') }} as store_size
+    from cleaned
+),
+
+final as (
+    select
+        source_file,
+        source_row_number,
+        raw_store_id,
+        raw_store_name,
+        raw_region,
+        raw_store_type,
+        raw_store_size,
+        store_id,
+        store_name,
+        region,
+        store_type,
+        store_size,
+        case
+            when store_id is null then 'null_key'
+        end as key_rejection_reason,
+        case
+            {{ number_rejection_reason('store_size_text', 'store_size', 'store_size') }}
+            when store_size < 0 then 'negative_store_size'
+        end as value_rejection_reason
+    from typed
+)
+
+select * from final

@@ -1,0 +1,62 @@
+{{ config(materialized='table') }}
+
+{#- Where every raw row went, per input: one row per input_name. raw_rows is counted on the
+    raw view itself (for M5's wide sales file: rows x day columns), independently of the
+    parsing, so a row lost anywhere in staging breaks raw_rows = clean_rows +
+    quarantined_rows + beyond_as_of_rows, which is tested. -#}
+
+with
+
+{% for input in staged_inputs() %}
+{{ input['name'] }}_counts as (
+    select
+        {{ sql_string(input['name']) }} as input_name,
+        {% if input['raw_source'] -%}
+        (select count(*) from {{ source('raw', input['raw_source']) }})
+        {%- if input['raw_source'] == 'm5_sales' %} * {{ m5_day_columns() | length }}{% endif %}
+        {%- else -%}
+        cast(null as bigint)
+        {%- endif %} as raw_rows,
+        (select count(*) from {{ ref(input['staging']) }}) as clean_rows,
+        (
+            select count(*)
+            from {{ ref('stg_quarantined_rows') }}
+            where input_name = {{ sql_string(input['name']) }}
+        ) as quarantined_rows,
+        (
+            select count(*)
+            from {{ ref('stg_quarantined_rows') }}
+            where input_name = {{ sql_string(input['name']) }}
+                and reason_code = 'exact_duplicate'
+        ) as exact_duplicate_rows,
+        (
+            select count(*)
+            from {{ ref('base_' ~ input['name'] ~ '__classified') }}
+            where row_status = 'beyond_as_of'
+        ) as beyond_as_of_rows
+),
+{% endfor %}
+
+unioned as (
+    {%- for input in staged_inputs() %}
+    select * from {{ input['name'] }}_counts
+    {{ 'union all' if not loop.last }}
+    {%- endfor %}
+),
+
+final as (
+    select
+        unioned.input_name,
+        unioned.raw_rows,
+        unioned.clean_rows,
+        unioned.quarantined_rows,
+        unioned.exact_duplicate_rows,
+        unioned.beyond_as_of_rows,
+        unioned.raw_rows is null as is_derived_input,
+        run_context.as_of_date,
+        run_context.invocation_id
+    from unioned
+    cross join {{ ref('stg_run_context') }} as run_context
+)
+
+select * from final

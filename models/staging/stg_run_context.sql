@@ -1,0 +1,58 @@
+{{ config(materialized='table') }}
+
+{#- One row: the facts every model of this run shares (as-of date, frequency, run ids). -#}
+
+with
+
+valid_sales as (
+    select sales_date
+    from {{ ref('base_sales__parsed') }}
+    where key_rejection_reason is null
+        and value_rejection_reason is null
+),
+
+latest as (
+    select
+        min(sales_date) as earliest_valid_sales_date,
+        max(sales_date) as latest_valid_sales_date
+    from valid_sales
+),
+
+weekday_counts as (
+    select
+        {{ iso_day_of_week('sales_date') }} as sales_isodow,
+        count(*) as row_count
+    from valid_sales
+    group by 1
+),
+
+most_common_weekday as (
+    select sales_isodow
+    from weekday_counts
+    order by row_count desc, sales_isodow desc
+    limit 1
+),
+
+final as (
+    select
+        {% if var('as_of_date') -%}
+        cast({{ sql_string(var('as_of_date')) }} as date)
+        {%- else -%}
+        latest.latest_valid_sales_date
+        {%- endif %} as as_of_date,
+        latest.earliest_valid_sales_date,
+        latest.latest_valid_sales_date,
+        {{ sql_string(var('frequency')) }} as frequency,
+        {% if var('week_ending_day') != 'auto' -%}
+        {{ var('week_ending_day') | int }}
+        {%- elif var('frequency') == 'week' -%}
+        coalesce((select sales_isodow from most_common_weekday), 7)
+        {%- else -%}
+        7
+        {%- endif %} as week_end_isodow,
+        {{ sql_string(invocation_id) }} as invocation_id,
+        cast({{ sql_string(run_started_at.strftime('%Y-%m-%d %H:%M:%S')) }} as timestamp) as run_started_at
+    from latest
+)
+
+select * from final
