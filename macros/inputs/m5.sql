@@ -1,15 +1,7 @@
 {#- The d_1 .. d_N day columns of the M5 wide sales file, in file order. -#}
 {% macro m5_day_columns() %}
-    {% if not execute %}
-        {{ return(['d_1']) }}
-    {% endif %}
-    {% set day_columns = [] %}
-    {% for column in adapter.get_columns_in_relation(source('raw', 'm5_sales')) %}
-        {% if modules.re.match('^d_[0-9]+$', column.name) %}
-            {% do day_columns.append(column.name) %}
-        {% endif %}
-    {% endfor %}
-    {% if not day_columns %}
+    {% set day_columns = raw_columns_matching(source('raw', 'm5_sales'), '^d_[0-9]+$') %}
+    {% if execute and not day_columns %}
         {% do exceptions.raise_compiler_error(
             "The M5 sales file (var m5_sales_path) has no day columns d_1 .. d_N.") %}
     {% endif %}
@@ -20,7 +12,7 @@
 {#- Columns of a relation whose names match a regular expression, in order. -#}
 {% macro raw_columns_matching(relation, pattern) %}
     {% if not execute %}
-        {{ return(['_source_row_number']) }}
+        {{ return(['_source_row_number']) }}  {#- parse time: any column will do #}
     {% endif %}
     {% set matched = [] %}
     {% for column in adapter.get_columns_in_relation(relation) %}

@@ -85,11 +85,15 @@
 {%- endmacro %}
 
 
-{#- A text column's value, or null when the raw view has no such column (optional input
-    columns). Needs the relation's columns, so it only looks at execution time. -#}
-{% macro raw_column_or_null(relation, column) %}
+{#- A text column of a raw input, or null when the input's raw view has no such column
+    (an optional column the file does not have). Looks at the registered view itself, not
+    at source(), which a unit test replaces by its fixture. -#}
+{% macro raw_column_or_null(input_name, column) %}
     {%- if column and execute -%}
-        {%- set present = adapter.get_columns_in_relation(relation) | map(attribute='name') | list -%}
+        {%- set relation = adapter.get_relation(
+            database=target.database, schema=var('raw_schema'), identifier=input_name) -%}
+        {%- set present = adapter.get_columns_in_relation(relation) | map(attribute='name') | list
+            if relation else [] -%}
         {%- if column in present -%}
             {{- return(adapter.quote(column)) -}}
         {%- endif -%}

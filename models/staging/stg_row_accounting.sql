@@ -1,7 +1,7 @@
 {{ config(materialized='table') }}
 
 {#- Where every raw row went, per input: one row per input_name. raw_rows is counted on the
-    raw view itself (for M5's wide sales file: rows x day columns), independently of the
+    raw view itself (for wide files, which are unpivoted: rows x value columns), independently of the
     parsing, so a row lost anywhere in staging breaks raw_rows = clean_rows +
     quarantined_rows + beyond_as_of_rows, which is tested. -#}
 
@@ -14,6 +14,7 @@ with
         {% if input['raw_source'] -%}
         (select count(*) from {{ source('raw', input['raw_source']) }})
         {%- if input['raw_source'] == 'm5_sales' %} * {{ m5_day_columns() | length }}{% endif %}
+        {%- if input['raw_source'] == 'exogenous' %} * {{ exogenous_value_columns(source('raw', 'exogenous')) | length }}{% endif %}
         {%- else -%}
         cast(null as bigint)
         {%- endif %} as raw_rows,

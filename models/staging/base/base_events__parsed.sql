@@ -31,13 +31,12 @@ source as (
 ),
 
 renamed as (
-    {%- set raw = source('raw', 'events') %}
-    select
+        select
         _source_file as source_file,
         _source_row_number as source_row_number,
-        {{ raw_column_or_null(raw, columns['event_date']) }} as raw_event_date,
-        {{ raw_column_or_null(raw, columns['event_name']) }} as raw_event_name,
-        {{ raw_column_or_null(raw, columns['event_type']) }} as raw_event_type
+        {{ raw_column_or_null('events', columns['event_date']) }} as raw_event_date,
+        {{ raw_column_or_null('events', columns['event_name']) }} as raw_event_name,
+        {{ raw_column_or_null('events', columns['event_type']) }} as raw_event_type
     from source
 ),
 

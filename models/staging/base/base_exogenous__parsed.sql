@@ -44,8 +44,7 @@ renamed as (
 
 {%- else %}
 
-{%- set raw = source('raw', 'exogenous') %}
-{%- set value_columns = exogenous_value_columns(raw) %}
+{%- set value_columns = exogenous_value_columns(source('raw', 'exogenous')) %}
 
 source as (
     select * from {{ source('raw', 'exogenous') }}

@@ -29,14 +29,13 @@ source as (
 ),
 
 renamed as (
-    {%- set raw = source('raw', 'items') %}
-    select
+        select
         _source_file as source_file,
         _source_row_number as source_row_number,
-        {{ raw_column_or_null(raw, columns['item_id']) }} as raw_item_id,
-        {{ raw_column_or_null(raw, columns['item_name']) }} as raw_item_name,
-        {{ raw_column_or_null(raw, columns['department_id']) }} as raw_department_id,
-        {{ raw_column_or_null(raw, columns['category_id']) }} as raw_category_id
+        {{ raw_column_or_null('items', columns['item_id']) }} as raw_item_id,
+        {{ raw_column_or_null('items', columns['item_name']) }} as raw_item_name,
+        {{ raw_column_or_null('items', columns['department_id']) }} as raw_department_id,
+        {{ raw_column_or_null('items', columns['category_id']) }} as raw_category_id
     from source
 ),
 

@@ -39,15 +39,14 @@ source as (
 ),
 
 renamed as (
-    {%- set raw = source('raw', 'prices') %}
-    select
+        select
         _source_file as source_file,
         _source_row_number as source_row_number,
-        {{ raw_column_or_null(raw, columns['effective_date']) }} as raw_effective_date,
-        {{ raw_column_or_null(raw, columns['store_id']) }} as raw_store_id,
-        {{ raw_column_or_null(raw, columns['item_id']) }} as raw_item_id,
-        {{ raw_column_or_null(raw, columns['price']) }} as raw_price,
-        {{ raw_column_or_null(raw, columns['is_promotion']) }} as raw_is_promotion
+        {{ raw_column_or_null('prices', columns['effective_date']) }} as raw_effective_date,
+        {{ raw_column_or_null('prices', columns['store_id']) }} as raw_store_id,
+        {{ raw_column_or_null('prices', columns['item_id']) }} as raw_item_id,
+        {{ raw_column_or_null('prices', columns['price']) }} as raw_price,
+        {{ raw_column_or_null('prices', columns['is_promotion']) }} as raw_is_promotion
     from source
 ),
 

@@ -48,20 +48,19 @@ source as (
 ),
 
 renamed as (
-    {%- set raw = source('raw', 'sales') %}
-    select
+        select
         _source_file as source_file,
         _source_row_number as source_row_number,
         cast(null as varchar) as raw_day_column,
-        {{ raw_column_or_null(raw, columns['sales_date']) }} as raw_sales_date,
-        {{ raw_column_or_null(raw, columns['store_id']) }} as raw_store_id,
+        {{ raw_column_or_null('sales', columns['sales_date']) }} as raw_sales_date,
+        {{ raw_column_or_null('sales', columns['store_id']) }} as raw_store_id,
         {% if sales_have_item_column() -%}
-        {{ raw_column_or_null(raw, columns['item_id']) }} as raw_item_id,
+        {{ raw_column_or_null('sales', columns['item_id']) }} as raw_item_id,
         {%- else -%}
         {{ sql_string(var('store_only_item_id')) }} as raw_item_id,
         {%- endif %}
-        {{ raw_column_or_null(raw, columns['quantity']) }} as raw_quantity,
-        {{ raw_column_or_null(raw, columns['is_holiday']) }} as raw_is_holiday
+        {{ raw_column_or_null('sales', columns['quantity']) }} as raw_quantity,
+        {{ raw_column_or_null('sales', columns['is_holiday']) }} as raw_is_holiday
     from source
 ),
 

@@ -30,15 +30,14 @@ source as (
 ),
 
 renamed as (
-    {%- set raw = source('raw', 'stores') %}
-    select
+        select
         _source_file as source_file,
         _source_row_number as source_row_number,
-        {{ raw_column_or_null(raw, columns['store_id']) }} as raw_store_id,
-        {{ raw_column_or_null(raw, columns['store_name']) }} as raw_store_name,
-        {{ raw_column_or_null(raw, columns['region']) }} as raw_region,
-        {{ raw_column_or_null(raw, columns['store_type']) }} as raw_store_type,
-        {{ raw_column_or_null(raw, columns['store_size']) }} as raw_store_size
+        {{ raw_column_or_null('stores', columns['store_id']) }} as raw_store_id,
+        {{ raw_column_or_null('stores', columns['store_name']) }} as raw_store_name,
+        {{ raw_column_or_null('stores', columns['region']) }} as raw_region,
+        {{ raw_column_or_null('stores', columns['store_type']) }} as raw_store_type,
+        {{ raw_column_or_null('stores', columns['store_size']) }} as raw_store_size
     from source
 ),
 
