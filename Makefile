@@ -1,0 +1,60 @@
+# The two commands a newcomer needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DBT_PROFILES_DIR := $(CURDIR)
+
+DEMO_DATA := data/demo
+FIXTURE_DATA := data/fixtures/small
+DEMO_DB := warehouse/demandcast.duckdb
+TEST_DB := warehouse/test.duckdb
+
+.PHONY: demo test install demo-data lint pytest dbt-test bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+$(DEMO_DATA)/faults.json: $(BIN)/.installed src/demandcast/demo_data.py
+	$(BIN)/python -m demandcast.demo_data --out $(DEMO_DATA)
+
+demo-data: $(DEMO_DATA)/faults.json
+
+## make demo: install everything, generate the demo data, build the warehouse.
+demo: demo-data
+	DEMANDCAST_DUCKDB_PATH=$(DEMO_DB) $(BIN)/dbt build
+	@echo ""
+	@echo "Warehouse: $(CURDIR)/$(DEMO_DB)"
+	@echo "Try:  $(BIN)/python -c \"import duckdb; print(duckdb.connect('$(DEMO_DB)', read_only=True).sql('select input_name, reason_code, count(*) as row_count from stg_quarantined_rows group by all order by all'))\""
+
+## make test: lint, unit tests, integration tests, dbt build with every data and unit test.
+test: lint pytest dbt-test
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+	DEMANDCAST_DUCKDB_PATH=warehouse/lint.duckdb $(BIN)/sqlfluff lint models macros analyses
+
+pytest: $(BIN)/.installed
+	$(BIN)/pytest
+
+$(FIXTURE_DATA)/faults.json: $(BIN)/.installed src/demandcast/demo_data.py
+	$(BIN)/python -m demandcast.demo_data --out $(FIXTURE_DATA) --stores 4 --items 12 --days 400
+
+dbt-test: $(FIXTURE_DATA)/faults.json
+	rm -f $(TEST_DB)
+	DEMANDCAST_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt build --vars "$$($(BIN)/demandcast vars canonical $(FIXTURE_DATA))"
+	DEMANDCAST_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt docs generate --vars "$$($(BIN)/demandcast vars canonical $(FIXTURE_DATA))"
+
+## make bench DATA=path: benchmark figures (see README).
+bench: demo-data
+	$(BIN)/python -m demandcast.bench $(if $(DATA),--data $(DATA)) $(if $(OUT),--out $(OUT))
+
+clean:
+	rm -rf target logs warehouse/*.duckdb warehouse/*.wal data/demo data/fixtures

@@ -1,0 +1,40 @@
+"""``demandcast``: the project's command line.
+
+    demandcast demo-data --out data/demo [--stores N --items N --days N --seed N --no-faults]
+    demandcast vars walmart|m5|canonical DATA_DIR     # prints --vars for dbt build
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from demandcast import demo_data, presets
+
+PRESETS = {
+    "canonical": presets.canonical_vars,
+    "walmart": presets.walmart_vars,
+    "m5": presets.m5_vars,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``demandcast`` command."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "demo-data":
+        return demo_data.main(argv[1:])
+    parser = argparse.ArgumentParser(prog="demandcast")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("demo-data", help="generate the demo data (see --help of the subcommand)")
+    vars_parser = sub.add_parser("vars", help="print dbt --vars for a data folder in a known layout")
+    vars_parser.add_argument("layout", choices=sorted(PRESETS))
+    vars_parser.add_argument("data_dir")
+    args = parser.parse_args(argv)
+    if args.command == "vars":
+        print(json.dumps(PRESETS[args.layout](args.data_dir)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

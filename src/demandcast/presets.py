@@ -1,0 +1,111 @@
+"""Var presets that point the dbt project at data in well-known layouts.
+
+Each function takes the folder holding the files and returns the ``--vars`` mapping for
+``dbt build``. Nothing here depends on particular stores or dates: the same preset serves any
+folder in that layout.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+EMPTY_CANONICAL_INPUTS: dict[str, str] = {
+    "prices_path": "",
+    "events_path": "",
+    "stores_path": "",
+    "items_path": "",
+    "exogenous_path": "",
+}
+
+
+def canonical_vars(data_dir: str | Path) -> dict[str, Any]:
+    """Vars for a folder in the canonical layout (the demo data's).
+
+    Args:
+        data_dir: Folder with ``sales/*.csv`` and the optional ``prices.csv``,
+            ``calendar_events.csv``, ``stores.csv``, ``items.csv``, ``store_exogenous.csv``.
+
+    Returns:
+        The vars mapping; optional files that are absent are left unset.
+    """
+    root = Path(data_dir)
+    optional = {
+        "prices_path": "prices.csv",
+        "events_path": "calendar_events.csv",
+        "stores_path": "stores.csv",
+        "items_path": "items.csv",
+        "exogenous_path": "store_exogenous.csv",
+    }
+    result: dict[str, Any] = {"input_format": "canonical", "sales_path": str(root / "sales" / "*.csv")}
+    for var_name, file_name in optional.items():
+        result[var_name] = str(root / file_name) if (root / file_name).exists() else ""
+    return result
+
+
+def walmart_vars(data_dir: str | Path) -> dict[str, Any]:
+    """Vars for a folder in the Walmart "Store Sales Forecasting" layout.
+
+    Weekly sales by store and department (Dept plays the item), store master and the
+    store-level features file as exogenous series. Negative Weekly_Sales are returns.
+
+    Args:
+        data_dir: Folder with ``train.csv`` and, when present, ``stores.csv`` and
+            ``features.csv``.
+
+    Returns:
+        The vars mapping.
+    """
+    root = Path(data_dir)
+    result: dict[str, Any] = {
+        **EMPTY_CANONICAL_INPUTS,
+        "input_format": "canonical",
+        "frequency": "week",
+        "negative_quantity_policy": "keep",
+        "sales_path": str(root / "train.csv"),
+        "sales_columns": {
+            "sales_date": "Date",
+            "store_id": "Store",
+            "item_id": "Dept",
+            "quantity": "Weekly_Sales",
+            "is_holiday": "IsHoliday",
+        },
+    }
+    if (root / "stores.csv").exists():
+        result["stores_path"] = str(root / "stores.csv")
+        result["stores_columns"] = {"store_id": "Store", "store_type": "Type", "store_size": "Size"}
+    if (root / "features.csv").exists():
+        result["exogenous_path"] = str(root / "features.csv")
+        result["exogenous_columns"] = {
+            "observation_date": "Date",
+            "store_id": "Store",
+            "exclude": ["IsHoliday"],
+        }
+    return result
+
+
+def m5_vars(data_dir: str | Path) -> dict[str, Any]:
+    """Vars for a folder in the M5 competition layout.
+
+    Args:
+        data_dir: Folder with ``calendar.csv``, ``sales_train_*.csv`` (the newest-named one
+            is used: evaluation supersedes validation) and optionally ``sell_prices.csv``.
+
+    Returns:
+        The vars mapping.
+
+    Raises:
+        FileNotFoundError: When the folder has no ``sales_train_*.csv``.
+    """
+    root = Path(data_dir)
+    sales_files = sorted(root.glob("sales_train_*.csv"))
+    if not sales_files:
+        raise FileNotFoundError(f"no sales_train_*.csv in {root}: not an M5-layout folder")
+    prices = root / "sell_prices.csv"
+    return {
+        "input_format": "m5",
+        "frequency": "day",
+        "m5_calendar_path": str(root / "calendar.csv"),
+        "m5_sales_path": str(sales_files[-1]),
+        "m5_prices_path": str(prices) if prices.exists() else "",
+    }
