@@ -70,7 +70,7 @@ final as (
                 then coalesce(key_rejection_reason, value_rejection_reason)
             when pre_status = 'candidate' and key_rank > 1
                 {%- for column in value_columns %}
-                and {{ column }} is not distinct from kept_{{ column }}
+                and ({{ column }} = kept_{{ column }} or ({{ column }} is null and kept_{{ column }} is null))
                 {%- endfor %}
                 then 'exact_duplicate'
             when pre_status = 'candidate' and key_rank > 1 then 'conflicting_duplicate'

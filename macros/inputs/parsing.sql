@@ -11,8 +11,11 @@
 {%- endmacro %}
 
 
+{#- formats: a strptime format or a list tried in order; by default var date_format, or
+    ISO dates for the M5 files, which always use them. -#}
 {% macro parse_date(expression, formats=none) %}
-    {{- return(adapter.dispatch('parse_date', 'demandcast')(expression, formats or var('date_format'))) -}}
+    {%- set default_formats = '%Y-%m-%d' if var('input_format') == 'm5' else var('date_format') -%}
+    {{- return(adapter.dispatch('parse_date', 'demandcast')(expression, formats or default_formats)) -}}
 {% endmacro %}
 
 {% macro default__parse_date(expression, formats) %}

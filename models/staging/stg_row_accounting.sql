@@ -14,7 +14,9 @@ with
         {% if input['raw_source'] -%}
         (select count(*) from {{ source('raw', input['raw_source']) }})
         {%- if input['raw_source'] == 'm5_sales' %} * {{ m5_day_columns() | length }}{% endif %}
-        {%- if input['raw_source'] == 'exogenous' %} * {{ exogenous_value_columns(source('raw', 'exogenous')) | length }}{% endif %}
+        {%- if input['raw_source'] == 'exogenous' %}
+        * {{ exogenous_value_columns(source('raw', 'exogenous')) | length }}
+        {%- endif %}
         {%- else -%}
         cast(null as bigint)
         {%- endif %} as raw_rows,

@@ -23,14 +23,14 @@ weekday_counts as (
         {{ iso_day_of_week('sales_date') }} as sales_isodow,
         count(*) as row_count
     from valid_sales
-    group by 1
+    group by {{ iso_day_of_week('sales_date') }}
 ),
 
 most_common_weekday as (
-    select sales_isodow
+    {#- Weekly feeds date each week by one weekday: the most common one ends the period. -#}
+    select max(sales_isodow) as sales_isodow
     from weekday_counts
-    order by row_count desc, sales_isodow desc
-    limit 1
+    where row_count = (select max(busiest.row_count) from weekday_counts as busiest)
 ),
 
 final as (
@@ -46,13 +46,14 @@ final as (
         {% if var('week_ending_day') != 'auto' -%}
         {{ var('week_ending_day') | int }}
         {%- elif var('frequency') == 'week' -%}
-        coalesce((select sales_isodow from most_common_weekday), 7)
+        coalesce(most_common_weekday.sales_isodow, 7)
         {%- else -%}
         7
         {%- endif %} as week_end_isodow,
         {{ sql_string(invocation_id) }} as invocation_id,
         cast({{ sql_string(run_started_at.strftime('%Y-%m-%d %H:%M:%S')) }} as timestamp) as run_started_at
     from latest
+    cross join most_common_weekday
 )
 
 select * from final

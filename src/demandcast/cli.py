@@ -1,7 +1,7 @@
 """``demandcast``: the project's command line.
 
-    demandcast demo-data --out data/demo [--stores N --items N --days N --seed N --no-faults]
-    demandcast vars walmart|m5|canonical DATA_DIR     # prints --vars for dbt build
+demandcast demo-data --out data/demo [--stores N --items N --days N --seed N --no-faults]
+demandcast vars walmart|m5|canonical DATA_DIR     # prints --vars for dbt build
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="demandcast")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("demo-data", help="generate the demo data (see --help of the subcommand)")
-    vars_parser = sub.add_parser("vars", help="print dbt --vars for a data folder in a known layout")
+    vars_parser = sub.add_parser(
+        "vars", help="print dbt --vars for a data folder in a known layout"
+    )
     vars_parser.add_argument("layout", choices=sorted(PRESETS))
     vars_parser.add_argument("data_dir")
     args = parser.parse_args(argv)

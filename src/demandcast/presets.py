@@ -37,7 +37,10 @@ def canonical_vars(data_dir: str | Path) -> dict[str, Any]:
         "items_path": "items.csv",
         "exogenous_path": "store_exogenous.csv",
     }
-    result: dict[str, Any] = {"input_format": "canonical", "sales_path": str(root / "sales" / "*.csv")}
+    result: dict[str, Any] = {
+        "input_format": "canonical",
+        "sales_path": str(root / "sales" / "*.csv"),
+    }
     for var_name, file_name in optional.items():
         result[var_name] = str(root / file_name) if (root / file_name).exists() else ""
     return result

@@ -8,7 +8,10 @@ missing as (
 ),
 
 run_context as (
-    select as_of_date, invocation_id from {{ ref('stg_run_context') }}
+    select
+        as_of_date,
+        invocation_id
+    from {{ ref('stg_run_context') }}
 ),
 
 final as (

@@ -33,7 +33,7 @@ missing_by_series as (
     group by store_id, item_id
 ),
 
-final as (
+counted as (
     select
         series.store_id,
         series.item_id,
@@ -42,19 +42,21 @@ final as (
         series.periods_with_rows,
         series.periods_sold_nothing,
         coalesce(missing_by_series.periods_no_data_arrived, 0) as periods_no_data_arrived,
-        coalesce(missing_by_series.periods_series_absent, 0) as periods_series_absent,
-        series.periods_with_rows
-            + coalesce(missing_by_series.periods_no_data_arrived, 0)
-            + coalesce(missing_by_series.periods_series_absent, 0) as periods_in_active_range,
-        cast(series.periods_with_rows as double) / (
-            series.periods_with_rows
-            + coalesce(missing_by_series.periods_no_data_arrived, 0)
-            + coalesce(missing_by_series.periods_series_absent, 0)
-        ) as share_of_periods_with_rows
+        coalesce(missing_by_series.periods_series_absent, 0) as periods_series_absent
     from series
     left join missing_by_series
-        on series.store_id = missing_by_series.store_id
-        and series.item_id = missing_by_series.item_id
+        on
+            series.store_id = missing_by_series.store_id
+            and series.item_id = missing_by_series.item_id
+),
+
+final as (
+    select
+        *,
+        periods_with_rows + periods_no_data_arrived + periods_series_absent as periods_in_active_range,
+        cast(periods_with_rows as double)
+        / (periods_with_rows + periods_no_data_arrived + periods_series_absent) as share_of_periods_with_rows
+    from counted
 )
 
 select * from final

@@ -31,7 +31,7 @@ source as (
 ),
 
 renamed as (
-        select
+    select
         _source_file as source_file,
         _source_row_number as source_row_number,
         {{ raw_column_or_null('events', columns['event_date']) }} as raw_event_date,
@@ -54,7 +54,7 @@ cleaned as (
 typed as (
     select
         *,
-        {{ parse_date('event_date_text', '%Y-%m-%d' if var('input_format') == 'm5' else none) }} as event_date
+        {{ parse_date('event_date_text') }} as event_date
     from cleaned
 ),
 

@@ -26,7 +26,8 @@ snap_by_state as (
         state_column,
         raw_value
     from calendar
-    unpivot include nulls (raw_value for state_column in ({{ raw_columns_matching(source('raw', 'm5_calendar'), '^snap_') | join(', ') }}))
+    {%- set snap_columns = raw_columns_matching(source('raw', 'm5_calendar'), '^snap_') %}
+    unpivot include nulls (raw_value for state_column in ({{ snap_columns | join(', ') }}))
 ),
 
 renamed as (
@@ -73,6 +74,7 @@ renamed as (
         cast(null as varchar) as raw_store_id,
         cast(null as varchar) as variable_name,
         cast(null as varchar) as raw_value
+    from source
     where 1 = 0
     {%- endif %}
 ),
@@ -91,7 +93,7 @@ cleaned as (
 typed as (
     select
         *,
-        {{ parse_date('observation_date_text', '%Y-%m-%d' if var('input_format') == 'm5' else none) }} as observation_date,
+        {{ parse_date('observation_date_text') }} as observation_date,
         {{ parse_number('value_text') }} as observed_value
     from cleaned
 ),

@@ -29,7 +29,7 @@ source as (
 ),
 
 renamed as (
-        select
+    select
         _source_file as source_file,
         _source_row_number as source_row_number,
         {{ raw_column_or_null('items', columns['item_id']) }} as raw_item_id,

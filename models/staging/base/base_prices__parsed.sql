@@ -39,7 +39,7 @@ source as (
 ),
 
 renamed as (
-        select
+    select
         _source_file as source_file,
         _source_row_number as source_row_number,
         {{ raw_column_or_null('prices', columns['effective_date']) }} as raw_effective_date,
@@ -66,7 +66,7 @@ cleaned as (
 typed as (
     select
         *,
-        {{ parse_date('effective_date_text', '%Y-%m-%d' if var('input_format') == 'm5' else none) }} as effective_date,
+        {{ parse_date('effective_date_text') }} as effective_date,
         {{ parse_number('price_text') }} as price,
         {{ parse_boolean('is_promotion_text') }} as is_promotion
     from cleaned

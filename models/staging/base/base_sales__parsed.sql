@@ -48,7 +48,7 @@ source as (
 ),
 
 renamed as (
-        select
+    select
         _source_file as source_file,
         _source_row_number as source_row_number,
         cast(null as varchar) as raw_day_column,
@@ -80,7 +80,7 @@ cleaned as (
 typed as (
     select
         *,
-        {{ parse_date('sales_date_text', '%Y-%m-%d' if var('input_format') == 'm5' else none) }} as sales_date,
+        {{ parse_date('sales_date_text') }} as sales_date,
         {{ parse_number('quantity_text') }} as quantity,
         {{ parse_boolean('is_holiday_text') }} as is_holiday
     from cleaned

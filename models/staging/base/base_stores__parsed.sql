@@ -30,7 +30,7 @@ source as (
 ),
 
 renamed as (
-        select
+    select
         _source_file as source_file,
         _source_row_number as source_row_number,
         {{ raw_column_or_null('stores', columns['store_id']) }} as raw_store_id,
