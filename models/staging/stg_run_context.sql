@@ -5,10 +5,11 @@
 with
 
 valid_sales as (
+    {#- Rows with a trustworthy key and date say how far the data reaches, even when
+        their value is bad: a bad value must not move "today". -#}
     select sales_date
     from {{ ref('base_sales__parsed') }}
     where key_rejection_reason is null
-        and value_rejection_reason is null
 ),
 
 latest as (
@@ -27,10 +28,16 @@ weekday_counts as (
 ),
 
 most_common_weekday as (
-    {#- Weekly feeds date each week by one weekday: the most common one ends the period. -#}
-    select max(sales_isodow) as sales_isodow
+    {#- A weekly feed dates each week by one weekday, which then ends the period; data
+        spread over the week (a daily feed read weekly) gets weeks ending on Sunday. -#}
+    select
+        case
+            when max(row_count) >= 0.9 * sum(row_count)
+                then max(case when row_count = busiest_count then sales_isodow end)
+            else 7
+        end as sales_isodow
     from weekday_counts
-    where row_count = (select max(busiest.row_count) from weekday_counts as busiest)
+    cross join (select max(busiest.row_count) as busiest_count from weekday_counts as busiest) as busiest_day
 ),
 
 final as (

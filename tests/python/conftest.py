@@ -1,0 +1,114 @@
+"""Shared fixtures: build the dbt project on files a test writes, and read the result."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from demandcast.project import PROJECT_DIR, DbtResult, run_dbt
+
+SHARED_DATA = PROJECT_DIR.parent / "shared" / "data"
+
+# Staging and what its tests need; tests whose parents are outside are left out.
+STAGING_SELECTION = [
+    "--select",
+    "path:models/staging",
+    "int_period_spine",
+    "--indirect-selection",
+    "cautious",
+    # dbt unit tests run in `make test`'s own build; here they would only repeat.
+    "--exclude-resource-type",
+    "unit_test",
+]
+
+
+class Warehouse:
+    """A DuckDB file built by one dbt run, with a helper to query it."""
+
+    def __init__(self, path: Path, result: DbtResult) -> None:
+        self.path = path
+        self.result = result
+
+    def rows(self, sql: str) -> list[tuple[Any, ...]]:
+        """All rows of a query, read-only."""
+        with duckdb.connect(str(self.path), read_only=True) as connection:
+            return connection.execute(sql).fetchall()
+
+    def scalar(self, sql: str) -> Any:
+        """The single value of a query."""
+        return self.rows(sql)[0][0]
+
+    def reasons(self, input_name: str = "sales") -> dict[str, int]:
+        """Quarantined row counts by reason code for one input."""
+        return dict(
+            self.rows(
+                "select reason_code, count(*) from stg_quarantined_rows "
+                f"where input_name = '{input_name}' group by reason_code"
+            )
+        )
+
+    def accounting(self, input_name: str = "sales") -> dict[str, Any]:
+        """The stg_row_accounting row of one input, as a dict."""
+        with duckdb.connect(str(self.path), read_only=True) as connection:
+            cursor = connection.execute(
+                "select * from stg_row_accounting where input_name = ?", [input_name]
+            )
+            names = [column[0] for column in cursor.description]
+            row = cursor.fetchone()
+        assert row is not None, f"no accounting row for {input_name}"
+        return dict(zip(names, row, strict=True))
+
+
+BuildFn = Callable[..., Warehouse]
+
+
+@pytest.fixture
+def build(tmp_path: Path) -> BuildFn:
+    """Build the project with the given vars into a fresh DuckDB file under tmp_path.
+
+    Inputs not named in the vars are switched off, so a test states exactly what it reads.
+    """
+
+    def _build(
+        dbt_vars: dict[str, Any],
+        *,
+        selection: list[str] | None = None,
+        expect_success: bool = True,
+    ) -> Warehouse:
+        base: dict[str, Any] = {
+            "prices_path": "",
+            "events_path": "",
+            "stores_path": "",
+            "items_path": "",
+            "exogenous_path": "",
+        }
+        database = tmp_path / "warehouse.duckdb"
+        result = run_dbt(
+            ["build", *(STAGING_SELECTION if selection is None else selection)],
+            database_path=database,
+            dbt_vars={**base, **dbt_vars},
+        )
+        if expect_success:
+            assert result.ok, result.output[-4000:]
+        return Warehouse(database, result)
+
+    return _build
+
+
+def write_text(path: Path, text: str, *, encoding: str = "utf-8", newline: str = "\n") -> Path:
+    """Write a file with exact bytes for its line endings (tests of odd files need them)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.replace("\n", newline).encode(encoding))
+    return path
+
+
+def shared_data(name: str) -> Path:
+    """A folder of ../shared/data, or skip the test saying why."""
+    folder = SHARED_DATA / name
+    if not folder.is_dir():
+        pytest.skip(f"{folder} not found: the shared real-data sets sit beside the project")
+    return folder
