@@ -91,8 +91,9 @@ def m5_vars(data_dir: str | Path) -> dict[str, Any]:
     """Vars for a folder in the M5 competition layout.
 
     Args:
-        data_dir: Folder with ``calendar.csv``, ``sales_train_*.csv`` (the newest-named one
-            is used: evaluation supersedes validation) and optionally ``sell_prices.csv``.
+        data_dir: Folder with ``calendar.csv``, ``sales_train_*.csv`` (evaluation is used
+            when present: it extends validation by 28 days) and optionally
+            ``sell_prices.csv``.
 
     Returns:
         The vars mapping.
@@ -101,7 +102,7 @@ def m5_vars(data_dir: str | Path) -> dict[str, Any]:
         FileNotFoundError: When the folder has no ``sales_train_*.csv``.
     """
     root = Path(data_dir)
-    sales_files = sorted(root.glob("sales_train_*.csv"))
+    sales_files = sorted(root.glob("sales_train_*.csv"), key=lambda path: "evaluation" in path.name)
     if not sales_files:
         raise FileNotFoundError(f"no sales_train_*.csv in {root}: not an M5-layout folder")
     prices = root / "sell_prices.csv"
