@@ -36,4 +36,4 @@ final as (
 )
 
 select * from final
-order by input_name, quarantined_rows desc
+order by input_name asc, quarantined_rows desc
