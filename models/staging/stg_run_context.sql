@@ -27,17 +27,25 @@ weekday_counts as (
     group by {{ iso_day_of_week('sales_date') }}
 ),
 
+busiest_weekday as (
+    select
+        max(row_count) as busiest_count,
+        sum(row_count) as total_count
+    from weekday_counts
+),
+
 most_common_weekday as (
     {#- A weekly feed dates each week by one weekday, which then ends the period; data
         spread over the week (a daily feed read weekly) gets weeks ending on Sunday. -#}
     select
         case
-            when max(row_count) >= 0.9 * sum(row_count)
-                then max(case when row_count = busiest_count then sales_isodow end)
+            when max(busiest_weekday.busiest_count) >= 0.9 * max(busiest_weekday.total_count)
+                then max(weekday_counts.sales_isodow)
             else 7
         end as sales_isodow
     from weekday_counts
-    cross join (select max(busiest.row_count) as busiest_count from weekday_counts as busiest) as busiest_day
+    inner join busiest_weekday
+        on weekday_counts.row_count = busiest_weekday.busiest_count
 ),
 
 final as (

@@ -1,0 +1,30 @@
+{#- Feature settings: the var when set, else the default for the run's frequency. -#}
+{% macro feature_setting(name) %}
+    {% set defaults = {
+        'forecast_horizon_periods': {'day': 28, 'week': 39},
+        'feature_lags': {'day': [1, 2, 3, 7, 14, 28], 'week': [1, 2, 4, 13, 26, 52]},
+        'feature_rolling_windows': {'day': [7, 28, 91], 'week': [4, 13, 52]},
+        'feature_hierarchy_windows': {'day': [7, 28], 'week': [4, 13]},
+        'regular_price_window_periods': {'day': 56, 'week': 8},
+        'season_length_periods': {'day': 364, 'week': 52},
+        'feature_cutoff_every_periods': {'day': 7, 'week': 1},
+        'discontinued_after_periods': {'day': 28, 'week': 8},
+    } %}
+    {% set value = var(name, none) %}
+    {% if value is none %}
+        {% set value = defaults[name][var('frequency')] %}
+    {% endif %}
+    {{ return(value) }}
+{% endmacro %}
+
+
+{#- Suffix naming a window in periods: 7d, 4w. -#}
+{% macro period_suffix() %}
+    {{- return('w' if var('frequency') == 'week' else 'd') -}}
+{% endmacro %}
+
+
+{#- A date shifted by a number of periods (negative = back). -#}
+{% macro add_periods(date_expression, periods) %}
+    cast({{ dbt.dateadd('day', '(' ~ periods ~ ') * ' ~ period_days(), date_expression) }} as date)
+{%- endmacro %}

@@ -1,0 +1,172 @@
+{{ config(materialized='table') }}
+
+{#
+    One row per store_id, item_id, cutoff_date, horizon_step: the features of forecasting
+    the period horizon_step periods after the cut-off, with what the series, its store,
+    its category, prices and exogenous series said at the end of the cut-off period, and
+    the calendar of the target period (known in advance).
+
+    The same rows serve training, backtests and scoring: cut-offs are the as-of date
+    (is_scoring_row, target unknown) and every feature_cutoff_every_periods-th period
+    before it (feature_cutoff_count of them), whose targets are known. A backtest with
+    origin o trains on rows whose target_date <= o and tests on the rows whose
+    cutoff_date = o. Nothing dated after cutoff_date reaches a feature; target_quantity
+    is the only value from after it.
+#}
+
+{%- set horizon = feature_setting('forecast_horizon_periods') %}
+{%- set every = feature_setting('feature_cutoff_every_periods') %}
+{%- set season = feature_setting('season_length_periods') %}
+{%- set sales_keys = ['store_id', 'item_id', 'period_end_date', 'quantity', 'is_no_data', 'period_number',
+    'department_id', 'category_id', 'store_type', 'region'] %}
+{%- set feature_columns = [] %}
+{%- do feature_columns.extend(columns_except(ref('int_sales_features'), sales_keys, 'expanded')) %}
+{%- do feature_columns.extend(columns_except(ref('int_store_features'), ['store_id', 'period_end_date'],
+    'store_features')) %}
+{%- do feature_columns.extend(columns_except(ref('int_store_category_features'),
+    ['store_id', 'category_id', 'period_end_date'], 'category_features')) %}
+{%- do feature_columns.extend(columns_except(ref('int_price_features'), ['store_id', 'item_id', 'period_end_date'],
+    'price_features')) %}
+{%- do feature_columns.extend(columns_except(ref('int_exogenous_features'), ['store_id', 'period_end_date'],
+    'exogenous_features')) %}
+{%- do feature_columns.extend(columns_except(ref('int_calendar_features'), ['period_end_date'],
+    'calendar_features', prefix='target_')) %}
+
+with
+
+run_context as (
+    select {{ period_end_date('as_of_date') }} as as_of_period_end_date
+    from {{ ref('stg_run_context') }}
+),
+
+spine as (
+    select * from {{ ref('int_period_spine') }}
+),
+
+sales_features as (
+    select * from {{ ref('int_sales_features') }}
+),
+
+gap_filled as (
+    select * from {{ ref('int_sales_gap_filled') }}
+),
+
+store_features as (
+    select * from {{ ref('int_store_features') }}
+),
+
+category_features as (
+    select * from {{ ref('int_store_category_features') }}
+),
+
+price_features as (
+    select * from {{ ref('int_price_features') }}
+),
+
+exogenous_features as (
+    select * from {{ ref('int_exogenous_features') }}
+),
+
+calendar_features as (
+    select * from {{ ref('int_calendar_features') }}
+),
+
+numbered_periods as (
+    select
+        spine.period_end_date,
+        row_number() over (order by spine.period_end_date desc) - 1 as periods_before_as_of
+    from spine
+    inner join run_context
+        on spine.period_end_date <= run_context.as_of_period_end_date
+),
+
+cutoffs as (
+    select
+        period_end_date as cutoff_date,
+        periods_before_as_of = 0 as is_scoring_row
+    from numbered_periods
+    where
+        mod(periods_before_as_of, {{ every }}) = 0
+        and periods_before_as_of <= {{ every * var('feature_cutoff_count') }}
+),
+
+horizon_steps as (
+    {{ whole_numbers_sql(horizon, 'horizon_step') }}
+),
+
+series_at_cutoffs as (
+    {#- Series active at the cut-off: launched, and with data in the last
+        discontinued_after_periods periods (known at the cut-off, no hindsight). -#}
+    select
+        sales_features.*,
+        cutoffs.is_scoring_row
+    from sales_features
+    inner join cutoffs
+        on sales_features.period_end_date = cutoffs.cutoff_date
+    where sales_features.periods_since_last_data < {{ feature_setting('discontinued_after_periods') }}
+),
+
+expanded as (
+    select
+        series_at_cutoffs.*,
+        horizon_steps.horizon_step,
+        {{ add_periods('series_at_cutoffs.period_end_date', 'horizon_steps.horizon_step') }} as target_date,
+        {{ add_periods('series_at_cutoffs.period_end_date', 'horizon_steps.horizon_step - ' ~ season) }}
+            as same_period_last_year_date
+    from series_at_cutoffs
+    cross join horizon_steps
+),
+
+final as (
+    select
+        expanded.store_id,
+        expanded.item_id,
+        expanded.period_end_date as cutoff_date,
+        expanded.horizon_step,
+        expanded.target_date,
+        expanded.is_scoring_row,
+        target_period.quantity as target_quantity,
+        expanded.department_id,
+        expanded.category_id,
+        expanded.store_type,
+        expanded.region,
+        expanded.quantity as quantity_at_cutoff,
+        case
+            when last_year.period_end_date <= expanded.period_end_date then last_year.quantity
+        end as quantity_same_period_last_year,
+        {{ feature_columns | join(',\n        ') }}
+    from expanded
+    left join gap_filled as target_period
+        on
+            expanded.store_id = target_period.store_id
+            and expanded.item_id = target_period.item_id
+            and expanded.target_date = target_period.period_end_date
+            and not expanded.is_scoring_row
+    left join gap_filled as last_year
+        on
+            expanded.store_id = last_year.store_id
+            and expanded.item_id = last_year.item_id
+            and expanded.same_period_last_year_date = last_year.period_end_date
+    left join store_features
+        on
+            expanded.store_id = store_features.store_id
+            and expanded.period_end_date = store_features.period_end_date
+    left join category_features
+        on
+            expanded.store_id = category_features.store_id
+            and expanded.category_id = category_features.category_id
+            and expanded.period_end_date = category_features.period_end_date
+    left join price_features
+        on
+            expanded.store_id = price_features.store_id
+            and expanded.item_id = price_features.item_id
+            and expanded.period_end_date = price_features.period_end_date
+    left join exogenous_features
+        on
+            expanded.store_id = exogenous_features.store_id
+            and expanded.period_end_date = exogenous_features.period_end_date
+    left join calendar_features
+        on expanded.target_date = calendar_features.period_end_date
+)
+
+select * from final

@@ -1,0 +1,48 @@
+{{ config(materialized='table') }}
+
+{#- One row per store_id, item_id, period_end_date (the cut-off): everything the series'
+    own history says at the end of that period. Every frame ends at the current row, so
+    no value dated after the cut-off can reach a feature (unit-tested). -#}
+
+{%- set series = 'store_id, item_id' %}
+{%- set lags = feature_setting('feature_lags') %}
+{%- set windows = feature_setting('feature_rolling_windows') %}
+{%- set alphas = var('feature_ewm_alphas') %}
+
+with
+
+gap_filled as (
+    select * from {{ ref('int_sales_gap_filled') }}
+),
+
+numbered as (
+    select
+        *,
+        row_number() over (partition by store_id, item_id order by period_end_date) as period_number
+    from gap_filled
+),
+
+final as (
+    select
+        store_id,
+        item_id,
+        period_end_date,
+        department_id,
+        category_id,
+        store_type,
+        region,
+        quantity,
+        is_no_data,
+        period_number,
+        period_number - max(case when quantity is not null then period_number end) over (
+            partition by store_id, item_id order by period_number
+            rows between unbounded preceding and current row
+        ) as periods_since_last_data,
+        {{ lag_features('quantity', 'quantity', series, 'period_number', lags) }},
+        {{ rolling_features('quantity', 'quantity', series, 'period_number', windows) }},
+        {{ ewm_features('quantity', 'quantity', series, 'period_number', alphas) }},
+        {{ intermittency_features('quantity', 'quantity', series, 'period_number', windows) }}
+    from numbered
+)
+
+select * from final
