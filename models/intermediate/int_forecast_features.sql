@@ -133,10 +133,8 @@ final as (
         expanded.quantity as quantity_at_cutoff,
         case
             when last_year.period_end_date <= expanded.period_end_date then last_year.quantity
-        end as quantity_same_period_last_year
-        {%- for column in feature_columns %},
-        {{ column }}
-        {%- endfor %}
+        end as quantity_same_period_last_year{% for column in feature_columns %},
+        {{ column }}{% endfor %}
     from expanded
     left join gap_filled as target_period
         on
