@@ -7,7 +7,7 @@
         'feature_hierarchy_windows': {'day': [7, 28], 'week': [4, 13]},
         'regular_price_window_periods': {'day': 56, 'week': 8},
         'season_length_periods': {'day': 364, 'week': 52},
-        'feature_cutoff_every_periods': {'day': 7, 'week': 1},
+        'feature_cutoff_every_periods': {'day': 14, 'week': 2},
         'discontinued_after_periods': {'day': 28, 'week': 8},
     } %}
     {% set value = var(name, none) %}

@@ -15,3 +15,9 @@
     {% endfor %}
     {{ return(value_columns) }}
 {% endmacro %}
+
+
+{#- The feature column of an exogenous series: exog_ and its name in snake case. -#}
+{% macro exogenous_column_name(variable_name) %}
+    {{- return('exog_' ~ modules.re.sub('[^a-z0-9]+', '_', variable_name | lower)) -}}
+{% endmacro %}

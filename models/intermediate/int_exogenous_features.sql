@@ -55,12 +55,9 @@ store_periods as (
 pivoted as (
     select
         store_periods.store_id,
-        store_periods.period_end_date
-        {%- for name in variables %}
-        {%- set column = 'exog_' ~ modules.re.sub('[^a-z0-9]+', '_', name | lower) %},
+        store_periods.period_end_date{% for name in variables %},
         max(case when known_by_period.variable_name = {{ sql_string(name) }} then known_by_period.observed_value end)
-            as {{ column }}
-        {%- endfor %}
+            as {{ exogenous_column_name(name) }}{% endfor %}
     from store_periods
     left join known_by_period
         on
@@ -72,14 +69,11 @@ pivoted as (
 final as (
     select
         store_id,
-        period_end_date
-    {%- for name in variables %}
-    {%- set column = 'exog_' ~ modules.re.sub('[^a-z0-9]+', '_', name | lower) %},
-    last_value({{ column }} ignore nulls) over (
-        partition by store_id order by period_end_date
-        rows between unbounded preceding and current row
-        ) as {{ column }}
-    {%- endfor %}
+        period_end_date{% for name in variables %},
+        last_value({{ exogenous_column_name(name) }} ignore nulls) over (
+            partition by store_id order by period_end_date
+            rows between unbounded preceding and current row
+        ) as {{ exogenous_column_name(name) }}{% endfor %}
     from pivoted
 )
 

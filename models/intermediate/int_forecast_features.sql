@@ -17,7 +17,8 @@
 {%- set horizon = feature_setting('forecast_horizon_periods') %}
 {%- set every = feature_setting('feature_cutoff_every_periods') %}
 {%- set season = feature_setting('season_length_periods') %}
-{%- set sales_keys = ['store_id', 'item_id', 'period_end_date', 'quantity', 'is_no_data', 'period_number',
+{%- set sales_keys = ['store_id', 'item_id', 'period_end_date', 'quantity', 'is_zero_filled', 'is_no_data',
+    'period_number',
     'department_id', 'category_id', 'store_type', 'region'] %}
 {%- set feature_columns = [] %}
 {%- do feature_columns.extend(columns_except(ref('int_sales_features'), sales_keys, 'expanded')) %}
@@ -95,7 +96,7 @@ horizon_steps as (
 ),
 
 series_at_cutoffs as (
-    {#- Series active at the cut-off: launched, and with data in the last
+    {#- Series active at the cut-off: launched, and with a row of their own in the last
         discontinued_after_periods periods (known at the cut-off, no hindsight). -#}
     select
         sales_features.*,
@@ -103,7 +104,7 @@ series_at_cutoffs as (
     from sales_features
     inner join cutoffs
         on sales_features.period_end_date = cutoffs.cutoff_date
-    where sales_features.periods_since_last_data < {{ feature_setting('discontinued_after_periods') }}
+    where sales_features.periods_since_last_row < {{ feature_setting('discontinued_after_periods') }}
 ),
 
 expanded as (

@@ -15,13 +15,6 @@ gap_filled as (
     select * from {{ ref('int_sales_gap_filled') }}
 ),
 
-numbered as (
-    select
-        *,
-        row_number() over (partition by store_id, item_id order by period_end_date) as period_number
-    from gap_filled
-),
-
 final as (
     select
         store_id,
@@ -32,17 +25,19 @@ final as (
         store_type,
         region,
         quantity,
+        is_zero_filled,
         is_no_data,
         period_number,
-        period_number - max(case when quantity is not null then period_number end) over (
+        {#- Rows the series itself delivered, not zeros filled in for it. -#}
+        period_number - max(case when not is_zero_filled and not is_no_data then period_number end) over (
             partition by store_id, item_id order by period_number
             rows between unbounded preceding and current row
-        ) as periods_since_last_data,
+        ) as periods_since_last_row,
         {{ lag_features('quantity', 'quantity', series, 'period_number', lags) }},
         {{ rolling_features('quantity', 'quantity', series, 'period_number', windows) }},
         {{ ewm_features('quantity', 'quantity', series, 'period_number', alphas) }},
         {{ intermittency_features('quantity', 'quantity', series, 'period_number', windows) }}
-    from numbered
+    from gap_filled
 )
 
 select * from final

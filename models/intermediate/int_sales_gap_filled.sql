@@ -1,5 +1,7 @@
 {{ config(materialized='table') }}
 
+{%- set days_since_launch = dbt.datediff('ranges.launch_period_end_date', 'spine.period_end_date', 'day') %}
+
 {#- One row per store_id, item_id, period_end_date inside the series' active range: the
     period's quantity, 0 where the store reported but the series had no row ("sold
     nothing"), null where no data arrived for the store (unknown, never a fake zero). -#}
@@ -48,7 +50,9 @@ series_periods as (
     select
         ranges.store_id,
         ranges.item_id,
-        spine.period_end_date
+        spine.period_end_date,
+        {#- Periods are contiguous inside the range: their number is arithmetic, no sort. -#}
+        cast({{ days_since_launch }} / {{ period_days() }} as integer) + 1 as period_number
     from ranges
     inner join spine
         on spine.period_end_date between ranges.launch_period_end_date
@@ -60,6 +64,7 @@ final as (
         series_periods.store_id,
         series_periods.item_id,
         series_periods.period_end_date,
+        series_periods.period_number,
         coalesce(items.department_id, 'unknown') as department_id,
         coalesce(items.category_id, 'unknown') as category_id,
         coalesce(stores.store_type, 'unknown') as store_type,

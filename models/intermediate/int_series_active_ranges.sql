@@ -1,11 +1,14 @@
 {{ config(materialized='table') }}
 
 {%- set discontinued_after = feature_setting('discontinued_after_periods') %}
+{%- set horizon = feature_setting('forecast_horizon_periods') %}
 
 {#- One row per store_id, item_id: the series' active range in periods. It starts at the
-    first period with a sale (feeds such as M5 pad zeros before a launch) and ends at the
-    as-of period, unless the series has had no row for discontinued_after_periods, in
-    which case it ends at its last row. -#}
+    first period with a sale (feeds such as M5 pad zeros before a launch). A series with no
+    row in the discontinued_after_periods periods up to the as-of period is discontinued;
+    its range still runs discontinued_after_periods + forecast_horizon_periods - 1 periods
+    past its last row (capped at the as-of period), so that every cut-off at which it still
+    looked active has its zero targets: a cut-off cannot know the item stopped. -#}
 
 with
 
@@ -39,14 +42,12 @@ final as (
         series.last_row_period_end_date,
         series.first_sale_period_end_date is null as has_never_sold,
         series.last_row_period_end_date
-        < {{ add_periods('run_context.as_of_period_end_date', - discontinued_after) }}
+        <= {{ add_periods('run_context.as_of_period_end_date', - discontinued_after) }}
             as is_discontinued,
-        case
-            when series.last_row_period_end_date
-                < {{ add_periods('run_context.as_of_period_end_date', - discontinued_after) }}
-                then series.last_row_period_end_date
-            else run_context.as_of_period_end_date
-        end as active_end_period_end_date
+        least(
+            {{ add_periods('series.last_row_period_end_date', discontinued_after + horizon - 1) }},
+            run_context.as_of_period_end_date
+        ) as active_end_period_end_date
     from series
     cross join run_context
 )

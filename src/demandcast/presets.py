@@ -23,26 +23,33 @@ def canonical_vars(data_dir: str | Path) -> dict[str, Any]:
     """Vars for a folder in the canonical layout (the demo data's).
 
     Args:
-        data_dir: Folder with ``sales/*.csv`` and the optional ``prices.csv``,
-            ``calendar_events.csv``, ``stores.csv``, ``items.csv``, ``store_exogenous.csv``.
+        data_dir: Folder with ``sales/*.csv`` (or ``sales/*.parquet``) and the optional
+            ``prices``, ``calendar_events``, ``stores``, ``items`` and ``store_exogenous``
+            files, each ``.csv`` or ``.parquet``.
 
     Returns:
         The vars mapping; optional files that are absent are left unset.
     """
     root = Path(data_dir)
     optional = {
-        "prices_path": "prices.csv",
-        "events_path": "calendar_events.csv",
-        "stores_path": "stores.csv",
-        "items_path": "items.csv",
-        "exogenous_path": "store_exogenous.csv",
+        "prices_path": "prices",
+        "events_path": "calendar_events",
+        "stores_path": "stores",
+        "items_path": "items",
+        "exogenous_path": "store_exogenous",
     }
+    sales_format = "parquet" if list((root / "sales").glob("*.parquet")) else "csv"
     result: dict[str, Any] = {
         "input_format": "canonical",
-        "sales_path": str(root / "sales" / "*.csv"),
+        "sales_path": str(root / "sales" / f"*.{sales_format}"),
     }
-    for var_name, file_name in optional.items():
-        result[var_name] = str(root / file_name) if (root / file_name).exists() else ""
+    for var_name, stem in optional.items():
+        found = [
+            root / f"{stem}.{ext}"
+            for ext in ("csv", "parquet")
+            if (root / f"{stem}.{ext}").exists()
+        ]
+        result[var_name] = str(found[0]) if found else ""
     return result
 
 

@@ -14,7 +14,8 @@ active_series as (
         ranges.item_id
     from {{ ref('int_series_active_ranges') }} as ranges
     inner join run_context
-        on ranges.active_end_period_end_date = run_context.as_of_period_end_date
+        on ranges.launch_period_end_date <= run_context.as_of_period_end_date
+    where not ranges.is_discontinued
 ),
 
 horizon_steps as (
