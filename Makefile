@@ -54,7 +54,7 @@ dbt-test: $(FIXTURE_DATA)/faults.json
 
 ## make bench DATA=path: benchmark figures (see README).
 bench: demo-data
-	$(BIN)/python -m demandcast.bench $(if $(DATA),--data $(DATA)) $(if $(OUT),--out $(OUT))
+	$(BIN)/python -m demandcast.bench build $(if $(DATA),--data $(DATA)) $(if $(OUT),--out $(OUT))
 
 clean:
 	rm -rf target logs warehouse/*.duckdb warehouse/*.wal data/demo data/fixtures

@@ -1,18 +1,28 @@
 """Benchmarks: scripts that print figures, never timed assertions.
 
-    python -m demandcast.bench [--data DIR] [--layout canonical|walmart|m5] [--out FILE]
+    python -m demandcast.bench build [--data DIR] [--layout canonical|walmart|m5] [--out FILE]
+    python -m demandcast.bench features [--scale 1.0] [--work DIR] [--out FILE]
 
-Builds the dbt project on the data folder (default: the demo data, generated if absent) in
-a fresh DuckDB file and prints the wall time and peak memory of the ``dbt build`` step,
+``build`` builds the dbt project on a data folder (default: the demo data, generated if
+absent) in a fresh DuckDB file and prints the wall time and peak memory of ``dbt build``,
 with the slowest models read from dbt's run_results.json.
+
+``features`` writes a synthetic M5-scale panel (30,490 daily series x 1,941 days at scale
+1.0), builds staging and the gap-filled series, then measures the feature model
+(``dbt run --select int_sales_features``) and, in the same run, a hand-written DuckDB query
+computing the same windows on the same table: the floor the model is compared with.
+Every measured step runs in its own process, so each peak memory figure is its own.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import resource
+import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass
@@ -22,7 +32,8 @@ from typing import Any
 from demandcast import __version__
 from demandcast.demo_data import generate_demo_data
 from demandcast.presets import canonical_vars, m5_vars, walmart_vars
-from demandcast.project import PROJECT_DIR, run_dbt
+from demandcast.project import PROJECT_DIR, dbt_executable, run_dbt
+from demandcast.synthetic import write_panel
 
 LAYOUTS = {"canonical": canonical_vars, "walmart": walmart_vars, "m5": m5_vars}
 
@@ -81,6 +92,175 @@ def bench_build(data_dir: Path, layout: str, workdir: Path) -> list[Measurement]
     return measurements
 
 
+# Runs a command as its own child and reports that child's peak memory on stderr's last
+# line, so that each measured step's figure is its own.
+_MEASURE = (
+    "import json, resource, subprocess, sys, time\n"
+    "started = time.perf_counter()\n"
+    "code = subprocess.run(sys.argv[1:]).returncode\n"
+    "wall = time.perf_counter() - started\n"
+    "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
+    "print(json.dumps({'wall': wall, 'peak_mb': peak, 'code': code}), file=sys.stderr)\n"
+)
+
+
+def measured_run(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Run a command; return its wall seconds, peak MB and output. Raises on failure."""
+    completed = subprocess.run(
+        [sys.executable, "-c", _MEASURE, *args],
+        env=env,
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    report = json.loads(completed.stderr.strip().splitlines()[-1])
+    if report["code"] != 0:
+        raise RuntimeError(
+            f"{args[:3]} failed:\n{completed.stdout[-3000:]}{completed.stderr[-3000:]}"
+        )
+    return report["wall"], report["peak_mb"], completed.stdout
+
+
+def bare_feature_sql(source_table: str) -> str:
+    """The windows of int_sales_features (daily defaults), written by hand as one query.
+
+    Same lags, rolling statistics, zero shares, periods since the last sale and row, and
+    the same two-segmentation exponentially weighted means: what a user would write in
+    DuckDB without dbt, our macros or any extra column.
+    """
+    series = "partition by store_id, item_id order by period_number"
+    columns = [
+        "store_id",
+        "item_id",
+        "period_end_date",
+        "quantity",
+        "period_number - max(case when not is_zero_filled and not is_no_data"
+        f" then period_number end) over ({series}"
+        " rows between unbounded preceding and current row)",
+    ]
+    columns += [f"lag(quantity, {k - 1}) over ({series})" for k in (1, 2, 3, 7, 14, 28)]
+    for w in (7, 28, 91):
+        frame = f"over ({series} rows between {w - 1} preceding and current row)"
+        columns += [f"{f}(quantity) {frame}" for f in ("avg", "stddev_samp", "min", "max")]
+    columns.append(
+        f"period_number - max(case when quantity > 0 then period_number end)"
+        f" over ({series} rows between unbounded preceding and current row)"
+    )
+    for w in (7, 28, 91):
+        columns.append(
+            "avg(case when quantity = 0 then 1.0 when quantity is not null then 0.0 end) "
+            f"over ({series} rows between {w - 1} preceding and current row)"
+        )
+    segment = 1614  # (1 - 0.3)^-segment stays below 1e250
+    for alpha, tail in ((0.1, 66), (0.3, 20)):
+        decay = 1 - alpha
+        parts = []
+        for offset in (0, segment // 2):
+            local = f"mod(period_number + {offset}, {segment})"
+            frame = (
+                "over (partition by store_id, item_id,"
+                f" floor((period_number + {offset}) / {segment})"
+                f" order by period_number rows between {tail} preceding and current row)"
+            )
+            value = f"sum(quantity * power({decay}, -{local})) {frame}"
+            weight = (
+                f"sum(case when quantity is not null then power({decay}, -{local}) end) {frame}"
+            )
+            parts.append((local, f"{value} / {weight}"))
+        columns.append(
+            f"case when {parts[0][0]} >= {tail} then {parts[0][1]} else {parts[1][1]} end"
+        )
+    named = [f"{column} as c{index}" for index, column in enumerate(columns)]
+    return f"select {', '.join(named)} from {source_table}"
+
+
+_BARE = (
+    "import duckdb, sys\n"
+    "connection = duckdb.connect(sys.argv[1])\n"
+    "connection.execute(f\"set memory_limit = '{sys.argv[2]}'\")\n"
+    "connection.execute('create or replace table bare_features as ' + sys.argv[3])\n"
+)
+
+
+def bench_features(scale: float, workdir: Path) -> list[Measurement]:
+    """Feature build vs the bare query on a synthetic panel (see the module docstring)."""
+    dataset = f"synthetic M5 x{scale:g}"
+    panel = workdir / "panel"
+    started = time.perf_counter()
+    counts = write_panel(panel, scale=scale)
+    measurements = [
+        Measurement(
+            dataset,
+            "write panel",
+            time.perf_counter() - started,
+            None,
+            f"{counts['series']} series, {counts['sales_rows']} rows",
+        ),
+    ]
+    database = workdir / "bench.duckdb"
+    memory_limit = os.environ.get("DEMANDCAST_MEMORY_LIMIT", "6GB")
+    env = {
+        **os.environ,
+        "DEMANDCAST_DUCKDB_PATH": str(database),
+        "DEMANDCAST_MEMORY_LIMIT": memory_limit,
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    dbt_args = [
+        "--project-dir",
+        str(PROJECT_DIR),
+        "--profiles-dir",
+        str(PROJECT_DIR),
+        "--target-path",
+        str(workdir / "target"),
+        "--vars",
+        json.dumps(canonical_vars(panel)),
+    ]
+    wall, peak, _ = measured_run(
+        [dbt_executable(), "run", "--select", "+int_sales_gap_filled", *dbt_args], env
+    )
+    measurements.append(Measurement(dataset, "staging + gap fill (dbt run)", wall, peak))
+    wall, peak, _ = measured_run(
+        [dbt_executable(), "run", "--select", "int_sales_features", *dbt_args], env
+    )
+    model_seconds = next(
+        entry["execution_time"]
+        for entry in json.loads((workdir / "target" / "run_results.json").read_text())["results"]
+        if entry["unique_id"].endswith(".int_sales_features")
+    )
+    measurements.append(
+        Measurement(
+            dataset,
+            "int_sales_features (dbt run)",
+            wall,
+            peak,
+            f"model alone {model_seconds:.1f} s",
+        )
+    )
+    bare_wall, bare_peak, _ = measured_run(
+        [
+            sys.executable,
+            "-c",
+            _BARE,
+            str(database),
+            memory_limit,
+            bare_feature_sql("main.int_sales_gap_filled"),
+        ],
+        env,
+    )
+    measurements.append(
+        Measurement(
+            dataset,
+            "bare DuckDB query, same windows",
+            bare_wall,
+            bare_peak,
+            f"dbt / bare = {wall / bare_wall:.2f}, "
+            f"model alone / bare = {model_seconds / bare_wall:.2f}",
+        )
+    )
+    return measurements
+
+
 def print_table(measurements: list[Measurement]) -> None:
     """Print the figures as a Markdown table."""
     print("| dataset | step | wall s | peak MB | note |")
@@ -110,23 +290,37 @@ def environment() -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: ``python -m demandcast.bench``."""
-    parser = argparse.ArgumentParser(prog="python -m demandcast.bench", description=__doc__)
-    parser.add_argument("--data", type=Path, help="data folder (default: the demo data)")
-    parser.add_argument("--layout", choices=sorted(LAYOUTS), help="default: guessed")
-    parser.add_argument("--out", type=Path, help="also write the figures as JSON here")
+    """Entry point: ``python -m demandcast.bench build|features``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m demandcast.bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    build = sub.add_parser("build", help="time dbt build on a data folder")
+    build.add_argument("--data", type=Path, help="data folder (default: the demo data)")
+    build.add_argument("--layout", choices=sorted(LAYOUTS), help="default: guessed")
+    features = sub.add_parser("features", help="feature build vs bare query, synthetic panel")
+    features.add_argument("--scale", type=float, default=1.0, help="1.0 = 30,490 series")
+    features.add_argument("--work", type=Path, help="work folder (default: a temporary one)")
+    for each in (build, features):
+        each.add_argument("--out", type=Path, help="also write the figures as JSON here")
     args = parser.parse_args(argv)
 
-    data_dir: Path = args.data or PROJECT_DIR / "data" / "demo"
-    if args.data is None and not (data_dir / "faults.json").exists():
-        generate_demo_data(data_dir)
-    if not data_dir.is_dir():
-        parser.error(f"--data {data_dir}: no such folder")
-    layout = args.layout or guess_layout(data_dir)
-
     print(json.dumps(environment()))
-    with tempfile.TemporaryDirectory(prefix="demandcast-bench-") as workdir:
-        measurements = bench_build(data_dir, layout, Path(workdir))
+    with tempfile.TemporaryDirectory(prefix="demandcast-bench-") as temporary:
+        if args.command == "features":
+            workdir = args.work or Path(temporary)
+            workdir.mkdir(parents=True, exist_ok=True)
+            measurements = bench_features(args.scale, workdir)
+        else:
+            data_dir: Path = args.data or PROJECT_DIR / "data" / "demo"
+            if args.data is None and not (data_dir / "faults.json").exists():
+                generate_demo_data(data_dir)
+            if not data_dir.is_dir():
+                parser.error(f"--data {data_dir}: no such folder")
+            layout = args.layout or guess_layout(data_dir)
+            measurements = bench_build(data_dir, layout, Path(temporary))
     print_table(measurements)
     if args.out:
         args.out.write_text(
