@@ -49,6 +49,17 @@ MISSING_WEEKENDS = 6
 LATE_FILE_STORE = "S10"
 LATE_FILE_DAYS = 9
 
+# Faults planted in individual rows: each is one quarantine reason code of the pipeline,
+# with the same name (the other faults remove rows: missing batch, late file).
+ROW_FAULTS = (
+    "exact_duplicate",
+    "conflicting_duplicate",
+    "negative_quantity",
+    "null_key",
+    "unparseable_date",
+    "unparseable_quantity",
+    "absurd_quantity",
+)
 UNPARSEABLE_QUANTITY_TEXTS = ("n/a", "twelve", "3..0", "12 units", "#VALUE!", "1O")
 UNPARSEABLE_DATE_TEXT = "not a date"
 

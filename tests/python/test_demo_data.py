@@ -21,19 +21,10 @@ from typing import Any
 
 import pytest
 
-from demandcast.demo_data import DemoConfig, easter_sunday, generate_demo_data, main
+from demandcast.demo_data import ROW_FAULTS, DemoConfig, easter_sunday, generate_demo_data, main
 
 SMALL = DemoConfig(n_stores=10, n_items=8, n_days=120, seed=7)
 SALES_HEADER = ["sales_date", "store_id", "item_id", "quantity"]
-ROW_FAULTS = (
-    "exact_duplicate",
-    "conflicting_duplicate",
-    "negative_quantity",
-    "null_key",
-    "unparseable_date",
-    "unparseable_quantity",
-    "absurd_quantity",
-)
 ABSURD = 10_000_000
 WEEKEND = (5, 6)
 

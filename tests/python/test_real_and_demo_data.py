@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from conftest import BuildFn, shared_data
 
-from demandcast.demo_data import DemoConfig, generate_demo_data
+from demandcast.demo_data import ROW_FAULTS, DemoConfig, generate_demo_data
 from demandcast.presets import canonical_vars, m5_vars, walmart_vars
 
 pytestmark = pytest.mark.integration
@@ -128,23 +128,14 @@ def test_planted_demo_faults_show_up_in_quarantine_and_data_quality(
     faults = {fault["fault"]: fault for fault in manifest["faults"]}
     warehouse = build(canonical_vars(folder), selection=FULL_BUILD)
 
-    row_faults = [
-        "exact_duplicate",
-        "conflicting_duplicate",
-        "negative_quantity",
-        "null_key",
-        "unparseable_date",
-        "unparseable_quantity",
-        "absurd_quantity",
-    ]
-    assert warehouse.reasons() == {name: faults[name]["count"] for name in row_faults}
+    assert warehouse.reasons() == {name: faults[name]["count"] for name in ROW_FAULTS}
 
     raw_rows = 0
     for path in sorted((folder / "sales").glob("*.csv")):
         raw_rows += len(read_rows(path))
     accounting = warehouse.accounting("sales")
     assert accounting["raw_rows"] == raw_rows
-    assert accounting["quarantined_rows"] == sum(faults[name]["count"] for name in row_faults)
+    assert accounting["quarantined_rows"] == sum(faults[name]["count"] for name in ROW_FAULTS)
 
     late = faults["late_file"]
     assert warehouse.rows("select store_id from dq_store_freshness where is_stale") == [
