@@ -9,9 +9,16 @@
         'season_length_periods': {'day': 364, 'week': 52},
         'feature_cutoff_every_periods': {'day': 14, 'week': 2},
         'discontinued_after_periods': {'day': 28, 'week': 8},
+        'baseline_season_periods': {'day': 7, 'week': 52},
+        'baseline_moving_average_window': {'day': 28, 'week': 13},
     } %}
     {% set value = var(name, none) %}
     {% if value is none %}
+        {#- Runs at parse time, before the run's var checks: check frequency here too. -#}
+        {% if var('frequency') not in defaults[name] %}
+            {% do exceptions.raise_compiler_error(
+                "var frequency = '" ~ var('frequency') ~ "' is not one of: day, week") %}
+        {% endif %}
         {% set value = defaults[name][var('frequency')] %}
     {% endif %}
     {{ return(value) }}
