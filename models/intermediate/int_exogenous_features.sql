@@ -3,7 +3,8 @@
 {#- One row per store_id, period_end_date (the cut-off): the latest value of each
     store-level exogenous series known at the end of the period. An observation is known
     exogenous_publication_lag_days after its date; missing observations do not erase the
-    last known value. One column exog_<series> per series. -#}
+    last known value. One column exog_<series> per series, and exogenous_values_published:
+    how many series published a value for the period. -#}
 
 {%- set variables = [] %}
 {#- The series are the data's: read their names when the table exists (not when linting). -#}
@@ -55,9 +56,12 @@ store_periods as (
 pivoted as (
     select
         store_periods.store_id,
-        store_periods.period_end_date{% for name in variables %},
+        store_periods.period_end_date,
+        {%- for name in variables %}
         max(case when known_by_period.variable_name = {{ sql_string(name) }} then known_by_period.observed_value end)
-            as {{ exogenous_column_name(name) }}{% endfor %}
+            as {{ exogenous_column_name(name) }},
+        {%- endfor %}
+        count(known_by_period.variable_name) as exogenous_values_published
     from store_periods
     left join known_by_period
         on
@@ -69,11 +73,14 @@ pivoted as (
 final as (
     select
         store_id,
-        period_end_date{% for name in variables %},
+        period_end_date,
+        {%- for name in variables %}
         last_value({{ exogenous_column_name(name) }} ignore nulls) over (
             partition by store_id order by period_end_date
             rows between unbounded preceding and current row
-        ) as {{ exogenous_column_name(name) }}{% endfor %}
+        ) as {{ exogenous_column_name(name) }},
+        {%- endfor %}
+        exogenous_values_published
     from pivoted
 )
 

@@ -28,8 +28,8 @@
     ['store_id', 'category_id', 'period_end_date'], 'category_features')) %}
 {%- do feature_columns.extend(columns_except(ref('int_price_features'), ['store_id', 'item_id', 'period_end_date'],
     'price_features')) %}
-{%- do feature_columns.extend(columns_except(ref('int_exogenous_features'), ['store_id', 'period_end_date'],
-    'exogenous_features')) %}
+{%- do feature_columns.extend(columns_except(ref('int_exogenous_features'),
+    ['store_id', 'period_end_date', 'exogenous_values_published'], 'exogenous_features')) %}
 {%- do feature_columns.extend(columns_except(ref('int_calendar_features'), ['period_end_date'],
     'calendar_features', prefix='target_')) %}
 
