@@ -128,3 +128,22 @@
             when not abs({{ number_column }}) <= {{ var('max_abs_quantity') }}
                 then {{ sql_string('absurd_' ~ name) }}
 {%- endmacro %}
+
+
+{#- True for rows with more fields than the header: the CSV reader keeps the surplus in
+    columns it names column<N>, which no mapping uses. Such a row's fields may be shifted,
+    so nothing in it can be trusted. -#}
+{% macro has_extra_fields(input_name) %}
+    {%- set conditions = [] -%}
+    {%- if execute -%}
+        {%- set relation = adapter.get_relation(
+            database=target.database, schema=var('raw_schema'), identifier=input_name) -%}
+        {%- set mapped = input_columns(input_name).values() | list -%}
+        {%- for column in (adapter.get_columns_in_relation(relation) if relation else []) -%}
+            {%- if modules.re.match('^column[0-9]+$', column.name) and column.name not in mapped -%}
+                {%- do conditions.append(adapter.quote(column.name) ~ ' is not null') -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{- return('(' ~ (conditions | join(' or ')) ~ ')' if conditions else 'false') -}}
+{% endmacro %}

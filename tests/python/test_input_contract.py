@@ -187,6 +187,14 @@ def test_short_rows_are_padded_and_quarantined(tmp_path: Path, build: BuildFn):
     assert warehouse.accounting()["raw_rows"] == 4
 
 
+def test_rows_with_extra_fields_are_quarantined_not_trusted(tmp_path: Path, build: BuildFn):
+    # An unquoted comma shifts the fields: nothing in such a row can be trusted.
+    sales = write_text(tmp_path / "sales.csv", GOOD_SALES + "2024-01-04,S1,I1,4,99\n")
+    warehouse = build(sales_vars(sales))
+    assert warehouse.reasons() == {"extra_fields": 1}
+    assert warehouse.accounting()["clean_rows"] == 3
+
+
 def test_configurable_date_format_and_list_of_formats(tmp_path: Path, build: BuildFn):
     sales = write_text(
         tmp_path / "sales.csv",

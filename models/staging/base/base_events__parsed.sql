@@ -15,6 +15,7 @@ renamed as (
     select
         _source_file as source_file,
         _source_row_number as source_row_number,
+        false as has_extra_fields,
         date as raw_event_date,
         event_name_{{ slot }} as raw_event_name,
         event_type_{{ slot }} as raw_event_type
@@ -34,6 +35,7 @@ renamed as (
     select
         _source_file as source_file,
         _source_row_number as source_row_number,
+        {{ has_extra_fields('events') }} as has_extra_fields,
         {{ raw_column_or_null('events', columns['event_date']) }} as raw_event_date,
         {{ raw_column_or_null('events', columns['event_name']) }} as raw_event_name,
         {{ raw_column_or_null('events', columns['event_type']) }} as raw_event_type
@@ -69,6 +71,7 @@ final as (
         event_name,
         coalesce(event_type, 'unspecified') as event_type,
         case
+            when has_extra_fields then 'extra_fields'
             when event_name is null then 'null_key'
             {#- Calendars list future holidays: those are known in advance. -#}
             {{ date_rejection_reason('event_date_text', 'event_date', allow_future=true) }}

@@ -34,6 +34,7 @@ renamed as (
     select
         snap_by_state._source_file as source_file,
         snap_by_state._source_row_number as source_row_number,
+        false as has_extra_fields,
         snap_by_state.date as raw_observation_date,
         store_states.store_id as raw_store_id,
         'snap' as variable_name,
@@ -56,6 +57,7 @@ renamed as (
     select
         _source_file as source_file,
         _source_row_number as source_row_number,
+        {{ has_extra_fields('exogenous') }} as has_extra_fields,
         {{ adapter.quote(columns['observation_date']) }} as raw_observation_date,
         {{ adapter.quote(columns['store_id']) }} as raw_store_id,
         lower(variable_name) as variable_name,
@@ -70,6 +72,7 @@ renamed as (
     select
         cast(null as varchar) as source_file,
         cast(null as bigint) as source_row_number,
+        false as has_extra_fields,
         cast(null as varchar) as raw_observation_date,
         cast(null as varchar) as raw_store_id,
         cast(null as varchar) as variable_name,
@@ -110,6 +113,7 @@ final as (
         variable_name,
         observed_value,
         case
+            when has_extra_fields then 'extra_fields'
             when store_id is null then 'null_key'
             {{ date_rejection_reason('observation_date_text', 'observation_date') }}
         end as key_rejection_reason,

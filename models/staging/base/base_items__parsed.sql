@@ -14,6 +14,7 @@ renamed as (
     select
         min(_source_file) as source_file,
         min(_source_row_number) as source_row_number,
+        false as has_extra_fields,
         item_id as raw_item_id,
         item_id as raw_item_name,
         dept_id as raw_department_id,
@@ -32,6 +33,7 @@ renamed as (
     select
         _source_file as source_file,
         _source_row_number as source_row_number,
+        {{ has_extra_fields('items') }} as has_extra_fields,
         {{ raw_column_or_null('items', columns['item_id']) }} as raw_item_id,
         {{ raw_column_or_null('items', columns['item_name']) }} as raw_item_name,
         {{ raw_column_or_null('items', columns['department_id']) }} as raw_department_id,
@@ -64,6 +66,7 @@ final as (
         department_id,
         category_id,
         case
+            when has_extra_fields then 'extra_fields'
             when item_id is null then 'null_key'
         end as key_rejection_reason,
         cast(null as varchar) as value_rejection_reason

@@ -22,6 +22,7 @@ renamed as (
     select
         prices._source_file as source_file,
         prices._source_row_number as source_row_number,
+        false as has_extra_fields,
         calendar_weeks.week_start_date as raw_effective_date,
         prices.store_id as raw_store_id,
         prices.item_id as raw_item_id,
@@ -42,6 +43,7 @@ renamed as (
     select
         _source_file as source_file,
         _source_row_number as source_row_number,
+        {{ has_extra_fields('prices') }} as has_extra_fields,
         {{ raw_column_or_null('prices', columns['effective_date']) }} as raw_effective_date,
         {{ raw_column_or_null('prices', columns['store_id']) }} as raw_store_id,
         {{ raw_column_or_null('prices', columns['item_id']) }} as raw_item_id,
@@ -87,6 +89,7 @@ final as (
         price,
         is_promotion,
         case
+            when has_extra_fields then 'extra_fields'
             when store_id is null or item_id is null then 'null_key'
             {{ date_rejection_reason('effective_date_text', 'effective_date') }}
         end as key_rejection_reason,

@@ -30,6 +30,7 @@ renamed as (
     select
         unpivoted._source_file as source_file,
         unpivoted._source_row_number as source_row_number,
+        false as has_extra_fields,
         unpivoted.day_column as raw_day_column,
         calendar.date as raw_sales_date,
         unpivoted.store_id as raw_store_id,
@@ -51,6 +52,7 @@ renamed as (
     select
         _source_file as source_file,
         _source_row_number as source_row_number,
+        {{ has_extra_fields('sales') }} as has_extra_fields,
         cast(null as varchar) as raw_day_column,
         {{ raw_column_or_null('sales', columns['sales_date']) }} as raw_sales_date,
         {{ raw_column_or_null('sales', columns['store_id']) }} as raw_store_id,
@@ -102,6 +104,7 @@ final as (
         quantity,
         is_holiday,
         case
+            when has_extra_fields then 'extra_fields'
             when store_id is null or item_id is null then 'null_key'
             {{ date_rejection_reason('sales_date_text', 'sales_date') }}
         end as key_rejection_reason,

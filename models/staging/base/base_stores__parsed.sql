@@ -14,6 +14,7 @@ renamed as (
     select
         min(_source_file) as source_file,
         min(_source_row_number) as source_row_number,
+        false as has_extra_fields,
         store_id as raw_store_id,
         store_id as raw_store_name,
         state_id as raw_region,
@@ -33,6 +34,7 @@ renamed as (
     select
         _source_file as source_file,
         _source_row_number as source_row_number,
+        {{ has_extra_fields('stores') }} as has_extra_fields,
         {{ raw_column_or_null('stores', columns['store_id']) }} as raw_store_id,
         {{ raw_column_or_null('stores', columns['store_name']) }} as raw_store_name,
         {{ raw_column_or_null('stores', columns['region']) }} as raw_region,
@@ -76,6 +78,7 @@ final as (
         store_type,
         store_size,
         case
+            when has_extra_fields then 'extra_fields'
             when store_id is null then 'null_key'
         end as key_rejection_reason,
         case
