@@ -24,6 +24,8 @@
 {%- do feature_columns.extend(columns_except(ref('int_sales_features'), sales_keys, 'expanded')) %}
 {%- do feature_columns.extend(columns_except(ref('int_store_features'), ['store_id', 'period_end_date'],
     'store_features')) %}
+{%- do feature_columns.extend(columns_except(ref('int_store_department_features'),
+    ['store_id', 'department_id', 'period_end_date'], 'department_features')) %}
 {%- do feature_columns.extend(columns_except(ref('int_store_category_features'),
     ['store_id', 'category_id', 'period_end_date'], 'category_features')) %}
 {%- do feature_columns.extend(columns_except(ref('int_price_features'), ['store_id', 'item_id', 'period_end_date'],
@@ -54,6 +56,10 @@ gap_filled as (
 
 store_features as (
     select * from {{ ref('int_store_features') }}
+),
+
+department_features as (
+    select * from {{ ref('int_store_department_features') }}
 ),
 
 category_features as (
@@ -152,6 +158,11 @@ final as (
         on
             expanded.store_id = store_features.store_id
             and expanded.period_end_date = store_features.period_end_date
+    left join department_features
+        on
+            expanded.store_id = department_features.store_id
+            and expanded.department_id = department_features.department_id
+            and expanded.period_end_date = department_features.period_end_date
     left join category_features
         on
             expanded.store_id = category_features.store_id
