@@ -49,11 +49,10 @@ ranked as (
         *,
         row_number() over ({{ latest_first }}) as key_rank,
         first_value(source_file) over ({{ latest_first }}) as kept_source_file,
-        first_value(source_row_number) over ({{ latest_first }}) as kept_source_row_number,
         {%- for column in value_columns %}
         first_value({{ column }}) over ({{ latest_first }}) as kept_{{ column }},
         {%- endfor %}
-        1 as _ranked
+        first_value(source_row_number) over ({{ latest_first }}) as kept_source_row_number
     from staged
 ),
 

@@ -7,6 +7,15 @@
 
 with
 
+quarantine_counts as (
+    select
+        input_name,
+        count(*) as quarantined_rows,
+        count(case when reason_code = 'exact_duplicate' then 1 end) as exact_duplicate_rows
+    from {{ ref('stg_quarantined_rows') }}
+    group by input_name
+),
+
 {% for input in staged_inputs() %}
 {{ input['name'] }}_counts as (
     select
@@ -21,17 +30,6 @@ with
         cast(null as bigint)
         {%- endif %} as raw_rows,
         (select count(*) from {{ ref(input['staging']) }}) as clean_rows,
-        (
-            select count(*)
-            from {{ ref('stg_quarantined_rows') }}
-            where input_name = {{ sql_string(input['name']) }}
-        ) as quarantined_rows,
-        (
-            select count(*)
-            from {{ ref('stg_quarantined_rows') }}
-            where input_name = {{ sql_string(input['name']) }}
-                and reason_code = 'exact_duplicate'
-        ) as exact_duplicate_rows,
         (
             select count(*)
             from {{ ref('base_' ~ input['name'] ~ '__classified') }}
@@ -52,13 +50,15 @@ final as (
         unioned.input_name,
         unioned.raw_rows,
         unioned.clean_rows,
-        unioned.quarantined_rows,
-        unioned.exact_duplicate_rows,
+        coalesce(quarantine_counts.quarantined_rows, 0) as quarantined_rows,
+        coalesce(quarantine_counts.exact_duplicate_rows, 0) as exact_duplicate_rows,
         unioned.beyond_as_of_rows,
         unioned.raw_rows is null as is_derived_input,
         run_context.as_of_date,
         run_context.invocation_id
     from unioned
+    left join quarantine_counts
+        on unioned.input_name = quarantine_counts.input_name
     cross join {{ ref('stg_run_context') }} as run_context
 )
 

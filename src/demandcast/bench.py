@@ -274,8 +274,6 @@ def print_table(measurements: list[Measurement]) -> None:
 
 def environment() -> dict[str, Any]:
     """The machine and versions the figures were measured on."""
-    import os
-
     import dbt.version
     import duckdb
 

@@ -26,6 +26,10 @@ STAGING_SELECTION = [
 ]
 
 
+# Everything but dbt's unit tests (they run in make test's own build).
+FULL_BUILD = ["--exclude-resource-type", "unit_test"]
+
+
 class Warehouse:
     """A DuckDB file built by one dbt run, with a helper to query it."""
 

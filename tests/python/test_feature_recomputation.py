@@ -18,7 +18,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import Warehouse
+from conftest import FULL_BUILD, Warehouse
 
 from demandcast.demo_data import DemoConfig, generate_demo_data
 from demandcast.presets import canonical_vars
@@ -29,7 +29,6 @@ pytestmark = pytest.mark.integration
 # 420 days: more than a season (364) plus the horizon, so same-period-last-year has values.
 DEMO = DemoConfig(n_stores=3, n_items=8, n_days=420, seed=11)
 # Everything but dbt's unit tests (they run in make test's own build).
-FULL_BUILD = ["--exclude-resource-type", "unit_test"]
 
 # The project's daily defaults (macros/features/settings.sql, dbt_project.yml).
 LAGS = (1, 2, 3, 7, 14, 28)

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import Warehouse
+from conftest import FULL_BUILD, Warehouse
 
 from demandcast.demo_data import DemoConfig, generate_demo_data
 from demandcast.presets import canonical_vars
@@ -27,7 +27,7 @@ def test_reruns_replace_history_and_new_origins_append(tmp_path: Path):
 
     def build(**extra: object) -> Warehouse:
         result = run_dbt(
-            ["build", "--exclude-resource-type", "unit_test"],
+            ["build", *FULL_BUILD],
             database_path=database,
             dbt_vars={**canonical_vars(data), **extra},
         )

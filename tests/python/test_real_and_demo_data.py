@@ -13,15 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import BuildFn, shared_data
+from conftest import FULL_BUILD, BuildFn, shared_data
 
 from demandcast.demo_data import ROW_FAULTS, DemoConfig, generate_demo_data
 from demandcast.presets import canonical_vars, m5_vars, walmart_vars
 
 pytestmark = pytest.mark.integration
-
-# Everything but dbt's unit tests (they run in make test's own build).
-FULL_BUILD = ["--exclude-resource-type", "unit_test"]
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
