@@ -1,14 +1,17 @@
-"""Global XGBoost forecast: backtests at rolling origins and the published forecast.
+"""Global XGBoost forecast from the registry's scoring version (pinned, else champion):
+its stored backtests and the published forecast at the as-of date.
 
-Thin by design: rows in, one call into demandcast.forecasting, rows out. Settings come
-from this model's YAML config (key ``xgboost``).
+Thin by design: rows in, one call into demandcast.forecasting, rows out.
 """
 
-from demandcast.forecasting import ForecastConfig, forecast
+from demandcast import warehouse
+from demandcast.forecasting import score_registered
+from demandcast.registry import RegistrySettings, scoring_row
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    config = ForecastConfig.from_mapping(dbt.config.get("xgboost"))
-    rows = dbt.ref("int_forecast_features").df()
-    return forecast(rows, config)
+    registry = warehouse.to_pandas(dbt.ref("registry_xgboost"))
+    settings = RegistrySettings.from_mapping(dbt.config.get("registry"))
+    row = scoring_row(registry, "xgboost", settings.pinned_version)
+    return score_registered(warehouse.to_pandas(dbt.ref("int_forecast_features")), row)

@@ -100,13 +100,24 @@ def _categorical_columns(frame: pd.DataFrame, columns: Sequence[str]) -> list[st
     ]
 
 
-def prepare(frame: pd.DataFrame) -> pd.DataFrame:
-    """Typed copy: text columns become categoricals with one fixed, sorted vocabulary, so
-    training and scoring rows share codes; booleans become 0/1."""
+def categories_of(frame: pd.DataFrame) -> dict[str, list[str]]:
+    """The sorted vocabulary of each text feature: stored with a model so that scoring
+    rows get the codes the model was trained with."""
+    return {
+        column: sorted(frame[column].astype("string").dropna().unique())
+        for column in _categorical_columns(frame, feature_columns(frame))
+    }
+
+
+def prepare(frame: pd.DataFrame, categories: dict[str, list[str]] | None = None) -> pd.DataFrame:
+    """Typed copy: text columns become categoricals with one fixed, sorted vocabulary (the
+    given one, else the frame's own), so training and scoring rows share codes; values
+    outside the vocabulary become missing. Booleans become 0/1."""
     prepared = frame.copy()
+    vocabulary = categories_of(prepared) if categories is None else categories
     for column in _categorical_columns(prepared, feature_columns(prepared)):
         values = prepared[column].astype("string")
-        prepared[column] = pd.Categorical(values, categories=sorted(values.dropna().unique()))
+        prepared[column] = pd.Categorical(values, categories=vocabulary.get(column, []))
     for column in feature_columns(prepared):
         if prepared[column].dtype == bool or str(prepared[column].dtype) == "boolean":
             prepared[column] = prepared[column].astype("float64")
@@ -243,61 +254,257 @@ def _predictions(
     return out
 
 
-def forecast(frame: pd.DataFrame, config: ForecastConfig) -> pd.DataFrame:
-    """Backtests and the published forecast from the rows of int_forecast_features.
+LEVELS = (0.8, 0.95)
+
+
+@dataclass
+class TrainedForecast:
+    """What training leaves behind: the final booster, the rows it was fitted on, its
+    backtests and the interval calibration that scoring needs.
+
+    Attributes:
+        booster: Fitted on every row with a known target.
+        version: Content hash of config, features and training rows.
+        features: Feature columns, in the order the booster expects.
+        categories: Vocabulary of each categorical feature (see ``prepare``).
+        backtest: Backtest rows with out-of-origin intervals (OUTPUT_COLUMNS).
+        quantiles: Conformal quantiles from every backtest residual, keyed by
+            ``"<bucket>:<level>"`` (JSON-friendly).
+        horizon_buckets: Bucket bounds the quantiles are keyed by.
+        allow_negative: Whether lower bounds may be negative (returns in the data).
+        training_start: First target date trained on.
+        training_end: Last target date trained on.
+    """
+
+    booster: xgb.Booster
+    version: str
+    features: list[str]
+    categories: dict[str, list[str]]
+    backtest: pd.DataFrame
+    quantiles: dict[str, float]
+    horizon_buckets: list[int]
+    allow_negative: bool
+    training_start: pd.Timestamp
+    training_end: pd.Timestamp
+
+
+def with_buckets(config: ForecastConfig, frame: pd.DataFrame) -> ForecastConfig:
+    """The config with horizon buckets set: a quarter, half and all of the horizon unless
+    configured."""
+    if config.horizon_buckets:
+        return config
+    longest = int(frame["horizon_step"].max())
+    buckets = sorted({max(1, longest // 4), max(1, longest // 2), longest})
+    return ForecastConfig(**{**asdict(config), "horizon_buckets": tuple(buckets)})
+
+
+def _typed(frame: pd.DataFrame, categories: dict[str, list[str]] | None = None) -> pd.DataFrame:
+    frame = prepare(
+        frame.sort_values(KEY_COLUMNS, kind="stable").reset_index(drop=True), categories
+    )
+    frame["cutoff_date"] = pd.to_datetime(frame["cutoff_date"])
+    frame["target_date"] = pd.to_datetime(frame["target_date"])
+    return frame
+
+
+def _keyed(quantiles: dict[tuple[int, float], float]) -> dict[str, float]:
+    return {f"{bucket}:{level}": value for (bucket, level), value in quantiles.items()}
+
+
+def _unkeyed(quantiles: dict[str, float]) -> dict[tuple[int, float], float]:
+    result = {}
+    for key, value in quantiles.items():
+        bucket, level = key.split(":")
+        result[(int(bucket), float(level))] = value
+    return result
+
+
+def train(frame: pd.DataFrame, config: ForecastConfig) -> TrainedForecast:
+    """Rolling-origin backtests, then the final fit on every row with a known target.
 
     For each backtest origin o: train on rows whose target_date <= o, predict the rows
     with cutoff_date = o; intervals for those come from the other origins' residuals, so
-    backtest coverage is measured out of sample. Then train on every known row and
-    predict the scoring rows, with intervals from all backtest residuals.
-
-    Returns:
-        One row per series x cut-off x horizon step forecast, columns OUTPUT_COLUMNS.
+    backtest coverage is measured out of sample. The final model's intervals come from
+    all backtest residuals.
     """
-    frame = prepare(frame.sort_values(KEY_COLUMNS, kind="stable").reset_index(drop=True))
-    if not config.horizon_buckets:
-        longest = int(frame["horizon_step"].max())
-        buckets = sorted({max(1, longest // 4), max(1, longest // 2), longest})
-        config = ForecastConfig(**{**asdict(config), "horizon_buckets": tuple(buckets)})
-    frame["cutoff_date"] = pd.to_datetime(frame["cutoff_date"])
-    frame["target_date"] = pd.to_datetime(frame["target_date"])
+    categories = categories_of(frame)
+    frame = _typed(frame, categories)
+    config = with_buckets(config, frame)
     allow_negative = bool((frame[TARGET].dropna() < 0).any())
     origins = choose_origins(frame, config.backtest_origins)
     if not origins:
         raise ValueError("no cut-off has a fully known horizon: nothing to backtest")
+    features = feature_columns(frame)
 
     backtests = []
     for origin in origins:
-        train = frame[(frame["target_date"] <= origin) & frame[TARGET].notna()]
+        train_rows = frame[(frame["target_date"] <= origin) & frame[TARGET].notna()]
         test = frame[(frame["cutoff_date"] == origin) & frame[TARGET].notna()]
-        booster = fit(train, config)
-        version = model_version(config, feature_columns(frame), train)
+        booster = fit(train_rows, config)
+        version = model_version(config, features, train_rows)
         backtests.append(_predictions(test, predict(booster, test), version, True))
     backtest = pd.concat(backtests, ignore_index=True)
 
-    levels = (0.8, 0.95)
     residuals = backtest.rename(
         columns={"predicted_quantity": "predicted", "actual_quantity": "actual"}
     )
     with_intervals = []
     for origin in origins:
         others = residuals[residuals["cutoff_date"] != origin]
-        quantiles = conformal_quantiles(others if len(others) else residuals, levels, config)
+        quantiles = conformal_quantiles(others if len(others) else residuals, LEVELS, config)
         with_intervals.append(
             add_intervals(
                 backtest[backtest["cutoff_date"] == origin], quantiles, config, allow_negative
             )
         )
 
-    train = frame[frame[TARGET].notna() & ~frame["is_scoring_row"]]
-    scoring = frame[frame["is_scoring_row"]]
-    booster = fit(train, config)
-    version = model_version(config, feature_columns(frame), train)
-    published = _predictions(scoring, predict(booster, scoring), version, False)
-    published = add_intervals(
-        published, conformal_quantiles(residuals, levels, config), config, allow_negative
+    train_rows = frame[frame[TARGET].notna() & ~frame["is_scoring_row"]]
+    return TrainedForecast(
+        booster=fit(train_rows, config),
+        version=model_version(config, features, train_rows),
+        features=features,
+        categories=categories,
+        backtest=_as_dates(pd.concat(with_intervals, ignore_index=True))[OUTPUT_COLUMNS],
+        quantiles=_keyed(conformal_quantiles(residuals, LEVELS, config)),
+        horizon_buckets=list(config.horizon_buckets),
+        allow_negative=allow_negative,
+        training_start=train_rows["target_date"].min(),
+        training_end=train_rows["target_date"].max(),
     )
-    result = pd.concat([*with_intervals, published], ignore_index=True)
+
+
+def _as_dates(result: pd.DataFrame) -> pd.DataFrame:
     for column in ("cutoff_date", "target_date"):
-        result[column] = result[column].dt.date  # DATE in the warehouse, like the inputs
-    return result[OUTPUT_COLUMNS]
+        result[column] = pd.to_datetime(result[column]).dt.date  # DATE in the warehouse
+    return result
+
+
+def score(
+    booster: xgb.Booster,
+    frame: pd.DataFrame,
+    *,
+    version: str,
+    categories: dict[str, list[str]],
+    quantiles: dict[str, float],
+    horizon_buckets: Sequence[int],
+    allow_negative: bool,
+    config: ForecastConfig,
+) -> pd.DataFrame:
+    """The published forecast: the scoring rows of ``frame`` predicted by a (possibly
+    stored) booster, with intervals from its stored calibration."""
+    scoring = _typed(frame[frame["is_scoring_row"]], categories)
+    config = ForecastConfig(**{**asdict(config), "horizon_buckets": tuple(horizon_buckets)})
+    published = _predictions(scoring, predict(booster, scoring), version, False)
+    published = add_intervals(published, _unkeyed(quantiles), config, allow_negative)
+    return _as_dates(published)[OUTPUT_COLUMNS]
+
+
+def forecast(frame: pd.DataFrame, config: ForecastConfig) -> pd.DataFrame:
+    """Backtests and the published forecast from the rows of int_forecast_features, in
+    one call (no registry): :func:`train`, then :func:`score` with the fresh model.
+
+    Returns:
+        One row per series x cut-off x horizon step forecast, columns OUTPUT_COLUMNS.
+    """
+    trained = train(frame, config)
+    published = score(
+        trained.booster,
+        frame,
+        version=trained.version,
+        categories=trained.categories,
+        quantiles=trained.quantiles,
+        horizon_buckets=trained.horizon_buckets,
+        allow_negative=trained.allow_negative,
+        config=config,
+    )
+    return pd.concat([trained.backtest, published], ignore_index=True)
+
+
+REFERENCE_SAMPLE_ROWS = 5000
+
+
+def data_fingerprint(frame: pd.DataFrame) -> str:
+    """Hash of the rows a model learns from: keys and target."""
+    rows = frame[frame[TARGET].notna()][[*KEY_COLUMNS, TARGET]]
+    hashed = pd.util.hash_pandas_object(rows, index=False).to_numpy()
+    return hashlib.sha256(hashed.tobytes()).hexdigest()[:16]
+
+
+def booster_bytes(booster: xgb.Booster) -> bytes:
+    """The booster in XGBoost's own UBJSON format (no pickle)."""
+    return bytes(booster.save_raw(raw_format="ubj"))
+
+
+def load_booster(blob: bytes | bytearray | memoryview) -> xgb.Booster:
+    """A booster from :func:`booster_bytes`."""
+    booster = xgb.Booster()
+    booster.load_model(bytearray(bytes(blob)))
+    return booster
+
+
+def reference_sample(frame: pd.DataFrame, features: Sequence[str]) -> pd.DataFrame:
+    """Up to REFERENCE_SAMPLE_ROWS training rows of the numeric features (a fixed
+    random sample): the reference drift monitoring compares later windows with."""
+    known = frame[frame[TARGET].notna() & ~frame["is_scoring_row"]]
+    numeric = [
+        column
+        for column in features
+        if pd.api.types.is_numeric_dtype(known[column])
+        and not pd.api.types.is_bool_dtype(known[column])
+    ]
+    sample = known.sample(n=min(len(known), REFERENCE_SAMPLE_ROWS), random_state=0)
+    return sample[["cutoff_date", *numeric]].reset_index(drop=True)
+
+
+def xgboost_candidate(frame: pd.DataFrame, mapping: dict[str, Any]) -> Any:
+    """Train and backtest one configuration: a registry Candidate (see registry.py)."""
+    from demandcast.registry import Candidate
+
+    config = ForecastConfig.from_mapping(mapping)
+    trained = train(frame, config)
+    known = frame[frame[TARGET].notna() & ~frame["is_scoring_row"]]
+    return Candidate(
+        version=trained.version,
+        algorithm="xgboost",
+        config=asdict(config),
+        features=trained.features,
+        data_fingerprint=data_fingerprint(known),
+        training_start=trained.training_start.date(),
+        training_end=trained.training_end.date(),
+        backtest=trained.backtest,
+        calibration={
+            "quantiles": trained.quantiles,
+            "horizon_buckets": trained.horizon_buckets,
+            "allow_negative": trained.allow_negative,
+            "categories": trained.categories,
+        },
+        artifact_format="xgboost-ubj",
+        artifact=booster_bytes(trained.booster),
+        reference_sample=reference_sample(frame, trained.features),
+    )
+
+
+def score_registered(frame: pd.DataFrame, row: dict[str, Any]) -> pd.DataFrame:
+    """Backtest rows and the published forecast of a registered XGBoost version: the
+    stored backtests, and the current scoring rows predicted by the stored booster."""
+    from demandcast.registry import from_parquet_bytes
+
+    calibration = json.loads(row["calibration_json"])
+    features = json.loads(row["features_json"])
+    missing = sorted(set(features) - set(frame.columns))
+    if missing:
+        raise ValueError(
+            f"model {row['model_version']} needs features the feature table lacks: {missing}"
+        )
+    published = score(
+        load_booster(row["artifact"]),
+        frame[[*[c for c in frame.columns if c in NOT_FEATURES], *features]],
+        version=row["model_version"],
+        categories=calibration["categories"],
+        quantiles=calibration["quantiles"],
+        horizon_buckets=calibration["horizon_buckets"],
+        allow_negative=calibration["allow_negative"],
+        config=ForecastConfig.from_mapping(json.loads(row["config_json"])),
+    )
+    backtest = from_parquet_bytes(row["backtest_predictions"])
+    return pd.concat([backtest[OUTPUT_COLUMNS], published], ignore_index=True)

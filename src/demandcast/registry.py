@@ -1,0 +1,476 @@
+"""The model registry: which model versions exist, which one is champion, and when to train.
+
+One row per model version, kept in the warehouse (an incremental dbt Python model): content
+hash id, algorithm, configuration, feature list, training window, data fingerprint, dbt
+invocation, backtest metrics, the artifact as bytes (XGBoost UBJ, Prophet JSON; never
+pickle) and a status — ``champion``, ``challenger`` or ``retired``.
+
+The rules, all in plain functions so they are unit-tested without dbt:
+
+* :func:`training_reasons` — train only when needed: no champion, the champion was trained
+  on data after the as-of date (a replay of the past), the feature set or the data contract
+  changed, a monitoring trigger fired, the champion is older than the age limit, or a force
+  var is set. No reason means the stored champion is reused.
+* :func:`should_promote` — a challenger replaces the champion only if it beats it on the
+  same backtest by a margin (or the champion cannot score the current features).
+* :func:`scoring_row` — the version that scores: the pinned one when a pin is set
+  (rollback), else the champion.
+
+Every run records its decision and reasons on the scoring version's row
+(``last_decision*`` columns), so the reason is kept whether the run trained or not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+CHAMPION = "champion"
+CHALLENGER = "challenger"
+RETIRED = "retired"
+
+REGISTRY_COLUMNS = [
+    "model_version",
+    "algorithm",
+    "status",
+    "config_json",
+    "features_json",
+    "contract_hash",
+    "data_fingerprint",
+    "training_start_date",
+    "training_end_date",
+    "as_of_date",
+    "trained_at",
+    "trained_invocation_id",
+    "backtest_origins_json",
+    "backtest_wape",
+    "backtest_metrics_json",
+    "calibration_json",
+    "artifact_format",
+    "artifact",
+    "backtest_predictions",
+    "reference_sample",
+    "training_reasons",
+    "promotion_decision",
+    "last_decision",
+    "last_decision_reasons",
+    "last_decision_as_of_date",
+    "last_decision_invocation_id",
+]
+
+
+@dataclass(frozen=True)
+class RegistrySettings:
+    """Registry rules, from the model's YAML config (which reads vars).
+
+    Attributes:
+        promotion_margin: A challenger must have a backtest WAPE at most
+            ``(1 - margin) x`` the champion's on the same backtest to replace it.
+        max_age_periods: Retrain when the champion's as-of date is more than this many
+            days before the run's as-of date (0 = no age limit).
+        force_retrain: Retrain whatever the state (var ``force_retrain``).
+        pinned_version: Score with this version instead of the champion (rollback), and
+            train nothing (var ``pinned_model_version``).
+        contract: Text naming the data contract (input layout, frequency, horizon); a
+            change retrains.
+    """
+
+    promotion_margin: float = 0.02
+    max_age_days: int = 28
+    force_retrain: bool = False
+    pinned_version: str = ""
+    contract: str = ""
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, Any] | None) -> RegistrySettings:
+        """Build from a plain mapping; unknown keys are an error. Text booleans from
+        rendered YAML ("True", "false") are read as booleans."""
+        values = dict(mapping or {})
+        unknown = set(values) - set(cls.__dataclass_fields__)
+        if unknown:
+            raise ValueError(f"unknown registry config keys: {sorted(unknown)}")
+        if isinstance(values.get("force_retrain"), str):
+            values["force_retrain"] = values["force_retrain"].strip().lower() in ("true", "1")
+        for name, kind in (("promotion_margin", float), ("max_age_days", int)):
+            if name in values:
+                values[name] = kind(values[name])
+        values["pinned_version"] = str(values.get("pinned_version") or "").strip()
+        return cls(**values)
+
+    @property
+    def contract_hash(self) -> str:
+        """Short hash of the contract text."""
+        return hashlib.sha256(self.contract.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """What the run knows about itself (from stg_run_context)."""
+
+    as_of_date: dt.date
+    invocation_id: str
+    run_started_at: dt.datetime
+
+
+@dataclass
+class Candidate:
+    """A freshly trained model, ready to become a registry row.
+
+    Attributes:
+        version: Content hash id.
+        algorithm: ``xgboost`` or ``prophet``.
+        config: The algorithm's configuration (JSON-serialisable).
+        features: Feature list (empty for models without features).
+        data_fingerprint: Hash of the training rows.
+        training_start: First period trained on.
+        training_end: Last period trained on.
+        backtest: Backtest predictions (store_id, item_id, cutoff_date, horizon_step,
+            predicted_quantity, actual_quantity, ...).
+        calibration: What scoring needs besides the artifact (interval quantiles,
+            categorical vocabularies...).
+        artifact_format: How ``artifact`` is serialised.
+        artifact: The fitted model(s) as bytes.
+        reference_sample: Feature rows of the training window, for drift monitoring.
+    """
+
+    version: str
+    algorithm: str
+    config: dict[str, Any]
+    features: list[str]
+    data_fingerprint: str
+    training_start: dt.date
+    training_end: dt.date
+    backtest: pd.DataFrame
+    calibration: dict[str, Any]
+    artifact_format: str
+    artifact: bytes
+    reference_sample: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def backtest_wape(self) -> float:
+        """Pooled WAPE over the backtest rows (a missing prediction counts as 0)."""
+        return wape(self.backtest)
+
+
+def wape(backtest: pd.DataFrame) -> float:
+    """sum |actual - predicted| / sum |actual| (a missing prediction counts as 0)."""
+    actual = backtest["actual_quantity"].astype("float64")
+    error = (actual - backtest["predicted_quantity"].fillna(0).astype("float64")).abs().sum()
+    scale = actual.abs().sum()
+    return float(error / scale) if scale > 0 else float("nan")
+
+
+def backtest_metrics(backtest: pd.DataFrame) -> dict[str, float]:
+    """Pooled MAE, WAPE and bias of backtest rows (and 80/95% coverage when present)."""
+    actual = backtest["actual_quantity"].astype("float64")
+    predicted = backtest["predicted_quantity"].fillna(0).astype("float64")
+    scale = float(actual.abs().sum()) or float("nan")
+    metrics = {
+        "rows": float(len(backtest)),
+        "mae": float((actual - predicted).abs().mean()),
+        "wape": wape(backtest),
+        "bias": float((predicted - actual).sum() / scale),
+    }
+    for level in ("80", "95"):
+        lower, upper = f"lower_{level}", f"upper_{level}"
+        if lower in backtest and backtest[lower].notna().any():
+            inside = (actual >= backtest[lower]) & (actual <= backtest[upper])
+            metrics[f"coverage_{level}"] = float(inside.mean())
+    return metrics
+
+
+def to_parquet_bytes(frame: pd.DataFrame) -> bytes:
+    """A frame as Parquet bytes (a blob in the warehouse)."""
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    return buffer.getvalue()
+
+
+def from_parquet_bytes(blob: bytes | bytearray | memoryview) -> pd.DataFrame:
+    """The frame stored by :func:`to_parquet_bytes`."""
+    return pd.read_parquet(io.BytesIO(bytes(blob)))
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def champion_row(registry: pd.DataFrame, algorithm: str) -> dict[str, Any] | None:
+    """The algorithm's champion row, if there is one."""
+    rows = registry[(registry["algorithm"] == algorithm) & (registry["status"] == CHAMPION)]
+    if rows.empty:
+        return None
+    if len(rows) > 1:
+        raise ValueError(f"registry has {len(rows)} champions for {algorithm}")
+    return rows.iloc[0].to_dict()
+
+
+def training_reasons(
+    champion: Mapping[str, Any] | None,
+    *,
+    context: RunContext,
+    features: Sequence[str],
+    settings: RegistrySettings,
+    triggers: Sequence[str] = (),
+) -> list[str]:
+    """Why this run must train; an empty list means: reuse the champion.
+
+    Args:
+        champion: The algorithm's champion row, or None.
+        context: The run (its as-of date is "today").
+        features: The features the current feature tables offer.
+        settings: Registry rules.
+        triggers: Reasons from monitoring (alerts that ask for retraining).
+    """
+    if champion is None:
+        return ["no_champion"]
+    reasons = []
+    trained_until = pd.Timestamp(champion["training_end_date"]).date()
+    if trained_until > context.as_of_date:
+        reasons.append(
+            f"champion_trained_on_data_after_as_of ({trained_until} > {context.as_of_date})"
+        )
+    if json.loads(champion["features_json"]) != list(features):
+        reasons.append("feature_set_changed")
+    if champion["contract_hash"] != settings.contract_hash:
+        reasons.append("data_contract_changed")
+    reasons.extend(f"monitoring_trigger: {trigger}" for trigger in triggers)
+    age = (context.as_of_date - pd.Timestamp(champion["as_of_date"]).date()).days
+    if settings.max_age_days and age > settings.max_age_days:
+        reasons.append(f"champion_age_{age}_days_over_{settings.max_age_days}")
+    if settings.force_retrain:
+        reasons.append("force_retrain")
+    return reasons
+
+
+def should_promote(
+    champion_wape: float | None, challenger_wape: float, margin: float
+) -> tuple[bool, str]:
+    """Whether a challenger replaces the champion, and why, given both models' WAPE on
+    the same backtest (None: no comparable champion)."""
+    if champion_wape is None or pd.isna(champion_wape):
+        return True, "promoted: no comparable champion"
+    bar = champion_wape * (1 - margin)
+    if challenger_wape <= bar:
+        return True, (
+            f"promoted: backtest WAPE {challenger_wape:.4f} <= champion {champion_wape:.4f}"
+            f" x (1 - {margin})"
+        )
+    return False, (
+        f"kept champion: challenger backtest WAPE {challenger_wape:.4f} > champion"
+        f" {champion_wape:.4f} x (1 - {margin})"
+    )
+
+
+def scoring_row(registry: pd.DataFrame, algorithm: str, pinned: str) -> dict[str, Any]:
+    """The row whose model scores this run: the pinned version when it is one of this
+    algorithm's, else the champion."""
+    if pinned_algorithm(registry, pinned) == algorithm:
+        return registry[registry["model_version"] == pinned].iloc[0].to_dict()
+    champion = champion_row(registry, algorithm)
+    if champion is None:
+        raise ValueError(f"the model registry has no {algorithm} champion")
+    return champion
+
+
+def pinned_algorithm(registry: pd.DataFrame, pinned: str) -> str | None:
+    """The algorithm of the pinned version (None when nothing is pinned).
+
+    Raises:
+        ValueError: naming the var and the known versions when the pin matches none.
+    """
+    if not pinned:
+        return None
+    rows = registry[registry["model_version"] == pinned] if len(registry) else registry
+    if len(rows) == 0:
+        known = ", ".join(sorted(registry["model_version"])) if len(registry) else "none"
+        raise ValueError(
+            f"var pinned_model_version = '{pinned}' is not in the model registry; versions: {known}"
+        )
+    return str(rows.iloc[0]["algorithm"])
+
+
+def candidate_row(
+    candidate: Candidate, context: RunContext, settings: RegistrySettings, reasons: Sequence[str]
+) -> dict[str, Any]:
+    """A registry row for a freshly trained candidate (status set by the caller)."""
+    return {
+        "model_version": candidate.version,
+        "algorithm": candidate.algorithm,
+        "status": CHALLENGER,
+        "config_json": _json(candidate.config),
+        "features_json": json.dumps(list(candidate.features)),
+        "contract_hash": settings.contract_hash,
+        "data_fingerprint": candidate.data_fingerprint,
+        "training_start_date": candidate.training_start,
+        "training_end_date": candidate.training_end,
+        "as_of_date": context.as_of_date,
+        "trained_at": context.run_started_at,
+        "trained_invocation_id": context.invocation_id,
+        "backtest_origins_json": _json(
+            sorted(str(origin) for origin in candidate.backtest["cutoff_date"].unique())
+        ),
+        "backtest_wape": candidate.backtest_wape,
+        "backtest_metrics_json": _json(backtest_metrics(candidate.backtest)),
+        "calibration_json": _json(candidate.calibration),
+        "artifact_format": candidate.artifact_format,
+        "artifact": candidate.artifact,
+        "backtest_predictions": to_parquet_bytes(candidate.backtest),
+        "reference_sample": to_parquet_bytes(candidate.reference_sample),
+        "training_reasons": "; ".join(reasons),
+        "promotion_decision": None,
+        "last_decision": None,
+        "last_decision_reasons": None,
+        "last_decision_as_of_date": None,
+        "last_decision_invocation_id": None,
+    }
+
+
+Trainer = Callable[[dict[str, Any]], Candidate]
+
+
+def run_registry(
+    prior: pd.DataFrame,
+    *,
+    algorithm: str,
+    config: dict[str, Any],
+    features: Sequence[str],
+    trainer: Trainer,
+    context: RunContext,
+    settings: RegistrySettings,
+    triggers: Sequence[str] = (),
+) -> pd.DataFrame:
+    """One run of the registry rules for one algorithm.
+
+    Args:
+        prior: The registry as it was (any algorithms; empty on the first run).
+        algorithm: The algorithm this run manages.
+        config: The configuration to train a challenger with.
+        features: The features the current feature tables offer.
+        trainer: Trains and backtests a configuration on the current data.
+        context: The run.
+        settings: Registry rules.
+        triggers: Retraining reasons from monitoring.
+
+    Returns:
+        The rows of ``algorithm`` that are new or changed, columns REGISTRY_COLUMNS
+        (written back with delete+insert on model_version).
+    """
+    prior = prior if len(prior) else pd.DataFrame(columns=REGISTRY_COLUMNS)
+    own = prior[prior["algorithm"] == algorithm].copy()
+    champion = champion_row(own, algorithm)
+    changed: dict[str, dict[str, Any]] = {}
+
+    if pinned_algorithm(prior, settings.pinned_version) == algorithm:
+        pinned = scoring_row(own, algorithm, settings.pinned_version)
+        decision, reasons = "pinned", [f"pinned_model_version = {settings.pinned_version}"]
+        pinned.update(_decision(decision, reasons, context))
+        changed[pinned["model_version"]] = pinned
+        return _frame(changed)
+
+    reasons = training_reasons(
+        champion, context=context, features=features, settings=settings, triggers=triggers
+    )
+    if not reasons:
+        assert champion is not None
+        champion.update(_decision("reused", ["champion is current"], context))
+        return _frame({champion["model_version"]: champion})
+
+    challenger = trainer(config)
+    row = candidate_row(challenger, context, settings, reasons)
+    if champion is not None and champion["model_version"] == challenger.version:
+        # Same configuration and data as the champion: it is the champion.
+        champion.update(_decision("reused", [*reasons, "retrained to the same version"], context))
+        return _frame({champion["model_version"]: champion})
+
+    champion_wape, why = _champion_wape(champion, challenger, config, features, trainer)
+    promote, decision_text = should_promote(
+        champion_wape, challenger.backtest_wape, settings.promotion_margin
+    )
+    if why:
+        promote, decision_text = True, f"promoted: {why}"
+    row["promotion_decision"] = decision_text
+    if promote:
+        row["status"] = CHAMPION
+        row.update(_decision("trained_and_promoted", reasons, context))
+        if champion is not None:
+            champion["status"] = RETIRED
+            changed[champion["model_version"]] = champion
+    else:
+        assert champion is not None
+        champion.update(_decision("trained_challenger_kept_champion", reasons, context))
+        changed[champion["model_version"]] = champion
+    changed[row["model_version"]] = row
+    return _frame(changed)
+
+
+def _champion_wape(
+    champion: Mapping[str, Any] | None,
+    challenger: Candidate,
+    config: Mapping[str, Any],
+    features: Sequence[str],
+    trainer: Trainer,
+) -> tuple[float | None, str]:
+    """The champion's WAPE on the challenger's backtest, or a reason it has none.
+
+    The same configuration on newer data is scored by the challenger's own backtest (the
+    specification is the same, the data fresher). A different configuration is
+    backtested again on the current data so both are judged on the same rows.
+    """
+    if champion is None:
+        return None, ""
+    if json.loads(champion["features_json"]) != list(features):
+        return None, "the champion cannot score the current feature set"
+    champion_config = json.loads(champion["config_json"])
+    if champion_config == json.loads(_json(config)):
+        return None, "refit of the champion's configuration on current data"
+    rerun = trainer(champion_config)
+    return rerun.backtest_wape, ""
+
+
+def _decision(decision: str, reasons: Sequence[str], context: RunContext) -> dict[str, Any]:
+    return {
+        "last_decision": decision,
+        "last_decision_reasons": "; ".join(reasons),
+        "last_decision_as_of_date": context.as_of_date,
+        "last_decision_invocation_id": context.invocation_id,
+    }
+
+
+DATE_COLUMNS = {
+    "training_start_date",
+    "training_end_date",
+    "as_of_date",
+    "last_decision_as_of_date",
+}
+BLOB_COLUMNS = {"artifact", "backtest_predictions", "reference_sample"}
+
+
+def _frame(rows: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
+    """Registry rows with fixed column types, so an all-empty column still has its
+    warehouse type (dates as DATE, blobs as BLOB, the rest text)."""
+    frame = pd.DataFrame([dict(row) for row in rows.values()], columns=REGISTRY_COLUMNS)
+    for column in REGISTRY_COLUMNS:
+        if column in DATE_COLUMNS:
+            values = [None if pd.isna(v) else pd.Timestamp(v).date() for v in frame[column]]
+            frame[column] = pd.array(values, dtype=pd.ArrowDtype(pa.date32()))
+        elif column in BLOB_COLUMNS:
+            frame[column] = pd.array(
+                [None if v is None else bytes(v) for v in frame[column]],
+                dtype=pd.ArrowDtype(pa.binary()),
+            )
+        elif column == "backtest_wape":
+            frame[column] = frame[column].astype("float64")
+        elif column == "trained_at":
+            frame[column] = pd.to_datetime(frame[column]).astype("datetime64[us]")
+        else:
+            frame[column] = frame[column].astype("string")
+    return frame

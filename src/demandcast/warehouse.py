@@ -1,0 +1,56 @@
+"""The adapter-specific calls of the dbt Python models, in one place.
+
+dbt Python models receive relations and a session whose API depends on the warehouse:
+DuckDB relations have ``.df()``, Snowpark DataFrames ``.to_pandas()``, PySpark
+DataFrames ``.toPandas()``. Models call these helpers instead, so moving the project to
+another adapter means changing this module only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from demandcast.registry import RunContext
+
+
+def to_pandas(relation: Any) -> pd.DataFrame:
+    """A relation (what ``dbt.ref`` returns) as a pandas frame."""
+    for method in ("df", "to_pandas", "toPandas"):
+        if hasattr(relation, method):
+            return getattr(relation, method)()
+    raise TypeError(f"cannot turn a {type(relation).__name__} into a pandas frame")
+
+
+def query(session: Any, sql: str) -> pd.DataFrame:
+    """The result of a SQL query in the model's session, as a pandas frame."""
+    return to_pandas(session.sql(sql))
+
+
+def table_exists(session: Any, name: str) -> bool:
+    """Whether a table or view of that name exists in the session's current schema."""
+    found = query(
+        session,
+        "select count(*) as n from information_schema.tables"
+        f" where table_name = '{name}' and table_schema = current_schema()",
+    )
+    return bool(found["n"].iloc[0])
+
+
+def run_context(relation: Any) -> RunContext:
+    """The run's as-of date, invocation id and start time from stg_run_context."""
+    row = to_pandas(relation).iloc[0]
+    return RunContext(
+        as_of_date=pd.Timestamp(row["as_of_date"]).date(),
+        invocation_id=str(row["invocation_id"]),
+        run_started_at=pd.Timestamp(row["run_started_at"]).to_pydatetime(),
+    )
+
+
+def previous_rows(dbt: Any, session: Any) -> pd.DataFrame:
+    """The rows of an incremental model as they were before this run (empty the first
+    time and on --full-refresh)."""
+    if not dbt.is_incremental:
+        return pd.DataFrame()
+    return query(session, f"select * from {dbt.this}")
