@@ -11,6 +11,7 @@
         'discontinued_after_periods': {'day': 28, 'week': 8},
         'baseline_season_periods': {'day': 7, 'week': 52},
         'baseline_moving_average_window': {'day': 28, 'week': 13},
+        'prophet_share_window_periods': {'day': 28, 'week': 13},
     } %}
     {% set value = var(name, none) %}
     {% if value is none %}

@@ -508,3 +508,38 @@ def score_registered(frame: pd.DataFrame, row: dict[str, Any]) -> pd.DataFrame:
     )
     backtest = from_parquet_bytes(row["backtest_predictions"])
     return pd.concat([backtest[OUTPUT_COLUMNS], published], ignore_index=True)
+
+
+# Output column -> XGBoost importance type (totals, so shares add up).
+IMPORTANCE_TYPES = {"gain": "total_gain", "splits": "weight", "cover": "total_cover"}
+
+
+def feature_importance(registry: pd.DataFrame) -> pd.DataFrame:
+    """One row per model version and feature: total gain, number of splits and total
+    cover from the stored booster, the gain share and its rank. Features never split on
+    get zeros."""
+    rows = []
+    for _, row in registry.iterrows():
+        booster = load_booster(row["artifact"])
+        scores = {
+            column: booster.get_score(importance_type=kind)
+            for column, kind in IMPORTANCE_TYPES.items()
+        }
+        for feature in json.loads(row["features_json"]):
+            rows.append(
+                {
+                    "model_version": row["model_version"],
+                    "feature": feature,
+                    **{
+                        column: float(scores[column].get(feature, 0.0))
+                        for column in IMPORTANCE_TYPES
+                    },
+                }
+            )
+    frame = pd.DataFrame(rows, columns=["model_version", "feature", *IMPORTANCE_TYPES])
+    total_gain = frame.groupby("model_version")["gain"].transform("sum")
+    frame["gain_share"] = (frame["gain"] / total_gain.where(total_gain > 0)).fillna(0.0)
+    frame["gain_rank"] = (
+        frame.groupby("model_version")["gain"].rank(method="first", ascending=False).astype("int64")
+    )
+    return frame.sort_values(["model_version", "gain_rank"]).reset_index(drop=True)

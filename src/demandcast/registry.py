@@ -210,7 +210,7 @@ def champion_row(registry: pd.DataFrame, algorithm: str) -> dict[str, Any] | Non
         return None
     if len(rows) > 1:
         raise ValueError(f"registry has {len(rows)} champions for {algorithm}")
-    return rows.iloc[0].to_dict()
+    return {str(k): v for k, v in rows.iloc[0].to_dict().items()}
 
 
 def training_reasons(
@@ -273,29 +273,40 @@ def should_promote(
 def scoring_row(registry: pd.DataFrame, algorithm: str, pinned: str) -> dict[str, Any]:
     """The row whose model scores this run: the pinned version when it is one of this
     algorithm's, else the champion."""
-    if pinned_algorithm(registry, pinned) == algorithm:
-        return registry[registry["model_version"] == pinned].iloc[0].to_dict()
+    if pinned_algorithm(pinned) == algorithm:
+        rows = registry[registry["model_version"] == pinned]
+        if rows.empty:
+            known = ", ".join(sorted(registry["model_version"])) or "none"
+            raise ValueError(
+                f"var pinned_model_version = '{pinned}' is not in the {algorithm} registry;"
+                f" versions: {known}"
+            )
+        return {str(k): v for k, v in rows.iloc[0].to_dict().items()}
     champion = champion_row(registry, algorithm)
     if champion is None:
         raise ValueError(f"the model registry has no {algorithm} champion")
     return champion
 
 
-def pinned_algorithm(registry: pd.DataFrame, pinned: str) -> str | None:
-    """The algorithm of the pinned version (None when nothing is pinned).
+VERSION_PREFIXES = {"xgb-": "xgboost", "prophet-": "prophet"}
+
+
+def pinned_algorithm(pinned: str) -> str | None:
+    """The algorithm a pinned version belongs to, read off its id's prefix (None when
+    nothing is pinned).
 
     Raises:
-        ValueError: naming the var and the known versions when the pin matches none.
+        ValueError: naming the var when the id has no known prefix.
     """
     if not pinned:
         return None
-    rows = registry[registry["model_version"] == pinned] if len(registry) else registry
-    if len(rows) == 0:
-        known = ", ".join(sorted(registry["model_version"])) if len(registry) else "none"
-        raise ValueError(
-            f"var pinned_model_version = '{pinned}' is not in the model registry; versions: {known}"
-        )
-    return str(rows.iloc[0]["algorithm"])
+    for prefix, algorithm in VERSION_PREFIXES.items():
+        if pinned.startswith(prefix):
+            return algorithm
+    raise ValueError(
+        f"var pinned_model_version = '{pinned}' is not a model version id"
+        f" (ids start with {', '.join(VERSION_PREFIXES)}; see model_registry)"
+    )
 
 
 def candidate_row(
@@ -369,7 +380,7 @@ def run_registry(
     champion = champion_row(own, algorithm)
     changed: dict[str, dict[str, Any]] = {}
 
-    if pinned_algorithm(prior, settings.pinned_version) == algorithm:
+    if pinned_algorithm(settings.pinned_version) == algorithm:
         pinned = scoring_row(own, algorithm, settings.pinned_version)
         decision, reasons = "pinned", [f"pinned_model_version = {settings.pinned_version}"]
         pinned.update(_decision(decision, reasons, context))
@@ -461,12 +472,10 @@ def _frame(rows: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
     for column in REGISTRY_COLUMNS:
         if column in DATE_COLUMNS:
             values = [None if pd.isna(v) else pd.Timestamp(v).date() for v in frame[column]]
-            frame[column] = pd.array(values, dtype=pd.ArrowDtype(pa.date32()))
+            frame[column] = pd.Series(values, dtype=pd.ArrowDtype(pa.date32()))
         elif column in BLOB_COLUMNS:
-            frame[column] = pd.array(
-                [None if v is None else bytes(v) for v in frame[column]],
-                dtype=pd.ArrowDtype(pa.binary()),
-            )
+            blobs = [None if v is None else bytes(v) for v in frame[column]]
+            frame[column] = pd.Series(blobs, dtype=pd.ArrowDtype(pa.binary()))
         elif column == "backtest_wape":
             frame[column] = frame[column].astype("float64")
         elif column == "trained_at":

@@ -54,3 +54,10 @@ def previous_rows(dbt: Any, session: Any) -> pd.DataFrame:
     if not dbt.is_incremental:
         return pd.DataFrame()
     return query(session, f"select * from {dbt.this}")
+
+
+def to_pandas_where(relation: Any, condition: str, columns: list[str]) -> pd.DataFrame:
+    """The rows of a relation that meet a SQL condition, some columns only."""
+    if hasattr(relation, "filter") and hasattr(relation, "project"):
+        return to_pandas(relation.filter(condition).project(", ".join(columns)))
+    return to_pandas(relation.where(condition).select(*columns))

@@ -1,88 +1,79 @@
-{#- Backtest accuracy: one row per model_name, cutoff_date (origin) and horizon bucket
-    ('all' for every step), measured on the same rows for every model: the XGBoost
-    backtest rows and the baselines' forecasts for those rows. -#}
+{#- Backtest accuracy of every candidate and of the final forecast (each segment's
+    selected model), measured on the same rows: one row per model_name, cutoff_date
+    (origin, or 'all' origins as null), horizon_bucket ('all' for every step) and
+    segment_id ('all' for every segment). Metrics: see macro accuracy_metrics, plus MASE
+    (error / the series' in-sample seasonal-naive error up to the origin) and WMAE
+    (holiday periods weigh var wmae_holiday_weight). The final forecast's backtest rows
+    are the selected models' own, so its figures carry the selection's optimism. -#}
 
 with
 
-xgboost as (
-    select * from {{ ref('forecast_xgboost') }}
+candidates as (
+    select * from {{ ref('forecast_candidates') }}
     where is_backtest
 ),
 
-baselines as (
-    select * from {{ ref('baseline_forecasts') }}
+selection as (
+    select * from {{ ref('model_selection') }}
+    where is_selected
+),
+
+scales as (
+    select * from {{ ref('int_series_scale') }}
+),
+
+final_rows as (
+    select
+        candidates.* replace ('final' as model_name)
+    from candidates
+    inner join selection
+        on
+            candidates.segment_id = selection.segment_id
+            and candidates.model_name = selection.model_name
 ),
 
 predictions as (
     select
-        model_name,
-        cutoff_date,
-        horizon_step,
-        predicted_quantity,
-        actual_quantity,
-        lower_80,
-        upper_80,
-        lower_95,
-        upper_95
-    from xgboost
-    union all
-    select
-        baselines.model_name,
-        baselines.cutoff_date,
-        baselines.horizon_step,
-        baselines.predicted_quantity,
-        baselines.actual_quantity,
-        cast(null as double) as lower_80,
-        cast(null as double) as upper_80,
-        cast(null as double) as lower_95,
-        cast(null as double) as upper_95
-    from baselines
-    inner join xgboost
+        rows.*,
+        scales.mase_scale,
+        case when rows.is_holiday_period then {{ var('wmae_holiday_weight') }} else 1 end
+            as period_weight
+    from (
+        select * from candidates
+        union all
+        select * from final_rows
+    ) as rows
+    left join scales
         on
-            baselines.store_id = xgboost.store_id
-            and baselines.item_id = xgboost.item_id
-            and baselines.cutoff_date = xgboost.cutoff_date
-            and baselines.horizon_step = xgboost.horizon_step
+            rows.store_id = scales.store_id
+            and rows.item_id = scales.item_id
+            and rows.cutoff_date = scales.cutoff_date
 ),
 
-bucketed as (
+grouped as (
     select
-        *,
-        case
-            when horizon_step <= {{ (feature_setting('forecast_horizon_periods') / 4) | round(0, 'ceil') | int }}
-                then 'first quarter'
-            when horizon_step <= {{ (feature_setting('forecast_horizon_periods') / 2) | round(0, 'ceil') | int }}
-                then 'second quarter'
-            else 'second half'
-        end as horizon_bucket
+        model_name,
+        cutoff_date,
+        coalesce(horizon_bucket, 'all') as horizon_bucket,
+        coalesce(segment_id, 'all') as segment_id,
+        {{ accuracy_metrics() }},
+        avg(abs(coalesce(predicted_quantity, 0) - actual_quantity) / nullif(mase_scale, 0)) as mase,
+        sum(period_weight * abs(coalesce(predicted_quantity, 0) - actual_quantity))
+        / sum(period_weight) as wmae
     from predictions
-    {#- A baseline without history for a row (a new item) is scored as forecasting 0. -#}
-),
-
-by_bucket as (
-    select
-        model_name,
-        cutoff_date,
-        horizon_bucket,
-        {{ accuracy_metrics() }}
-    from bucketed
-    group by model_name, cutoff_date, horizon_bucket
-),
-
-overall as (
-    select
-        model_name,
-        cutoff_date,
-        'all' as horizon_bucket,
-        {{ accuracy_metrics() }}
-    from bucketed
-    group by model_name, cutoff_date
+    group by grouping sets (
+        (model_name, cutoff_date, horizon_bucket, segment_id),
+        (model_name, cutoff_date, horizon_bucket),
+        (model_name, cutoff_date, segment_id),
+        (model_name, cutoff_date),
+        (model_name, horizon_bucket),
+        (model_name, segment_id),
+        (model_name)
+    )
 ),
 
 final as (
-    select * from by_bucket
-    union all
-    select * from overall
+    select * from grouped
 )
 
 select * from final

@@ -1,0 +1,42 @@
+{{ config(materialized='table') }}
+
+{#- The MASE scale of each series at each backtest origin: the mean absolute seasonal
+    difference (baseline_season_periods) of its periods up to the origin, i.e. the
+    in-sample error of seasonal naive. One row per store_id, item_id, cutoff_date. -#}
+
+{%- set season = feature_setting('baseline_season_periods') %}
+
+with
+
+gap_filled as (
+    select * from {{ ref('int_sales_gap_filled') }}
+),
+
+origins as (
+    select distinct cutoff_date from {{ ref('forecast_xgboost') }}
+),
+
+differences as (
+    select
+        store_id,
+        item_id,
+        period_end_date,
+        abs(quantity - lag(quantity, {{ season }}) over (
+            partition by store_id, item_id order by period_end_date
+        )) as seasonal_difference
+    from gap_filled
+),
+
+final as (
+    select
+        differences.store_id,
+        differences.item_id,
+        origins.cutoff_date,
+        avg(differences.seasonal_difference) as mase_scale
+    from origins
+    inner join differences
+        on differences.period_end_date <= origins.cutoff_date
+    group by differences.store_id, differences.item_id, origins.cutoff_date
+)
+
+select * from final

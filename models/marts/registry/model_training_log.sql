@@ -1,0 +1,38 @@
+{{ config(
+    materialized='incremental',
+    unique_key=['invocation_id', 'algorithm'],
+    incremental_strategy='delete+insert',
+) }}
+
+{#- What each run decided for each algorithm, and why: trained_and_promoted,
+    trained_challenger_kept_champion, reused or pinned, with the reasons and the version
+    that scored. One row per dbt invocation and algorithm; kept across runs. -#}
+
+with
+
+registry as (
+    select * from {{ ref('model_registry') }}
+),
+
+run_context as (
+    select * from {{ ref('stg_run_context') }}
+),
+
+final as (
+    select
+        run_context.invocation_id,
+        registry.algorithm,
+        run_context.as_of_date,
+        run_context.run_started_at,
+        registry.last_decision as decision,
+        registry.last_decision_reasons as reasons,
+        registry.model_version as scoring_model_version,
+        registry.status as scoring_model_status,
+        registry.promotion_decision
+    from registry
+    inner join run_context
+        on registry.last_decision_invocation_id = run_context.invocation_id
+    where registry.last_decision is not null
+)
+
+select * from final

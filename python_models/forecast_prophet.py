@@ -1,0 +1,18 @@
+"""Aggregate Prophet forecasts split over the series, by the registry's scoring version
+(pinned, else champion): its stored backtests and the published forecast."""
+
+from demandcast import warehouse
+from demandcast.prophet_models import FORECAST_ROW_COLUMNS, score_registered
+from demandcast.registry import RegistrySettings, scoring_row
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    registry = warehouse.to_pandas(dbt.ref("registry_prophet"))
+    settings = RegistrySettings.from_mapping(dbt.config.get("registry"))
+    row = scoring_row(registry, "prophet", settings.pinned_version)
+    rows = warehouse.to_pandas_where(
+        dbt.ref("int_forecast_features"), "is_scoring_row", FORECAST_ROW_COLUMNS
+    )
+    shares = warehouse.to_pandas(dbt.ref("int_aggregate_shares"))
+    return score_registered(row, rows, shares)

@@ -1,0 +1,31 @@
+"""Model registry rows of the aggregate Prophet forecasts: train only when needed.
+
+Thin by design: rules in demandcast.registry, fitting in demandcast.prophet_models.
+Config keys ``prophet`` and ``registry`` in _python_models.yml.
+"""
+
+from demandcast import warehouse
+from demandcast.prophet_models import FORECAST_ROW_COLUMNS, prophet_candidate
+from demandcast.registry import RegistrySettings, run_registry
+
+
+def model(dbt, session):
+    dbt.config(
+        materialized="incremental",
+        incremental_strategy="delete+insert",
+        unique_key="model_version",
+    )
+    history = warehouse.to_pandas(dbt.ref("int_aggregate_sales"))
+    rows = warehouse.to_pandas_where(dbt.ref("int_forecast_features"), "true", FORECAST_ROW_COLUMNS)
+    shares = warehouse.to_pandas(dbt.ref("int_aggregate_shares"))
+    events = warehouse.to_pandas(dbt.ref("stg_calendar_events"))
+    frequency = dbt.config.get("frequency")
+    return run_registry(
+        warehouse.previous_rows(dbt, session),
+        algorithm="prophet",
+        config=dbt.config.get("prophet"),
+        features=[],
+        trainer=lambda config: prophet_candidate(history, rows, shares, events, config, frequency),
+        context=warehouse.run_context(dbt.ref("stg_run_context")),
+        settings=RegistrySettings.from_mapping(dbt.config.get("registry")),
+    )
