@@ -531,7 +531,7 @@ def feature_importance(registry: pd.DataFrame) -> pd.DataFrame:
                     "model_version": row["model_version"],
                     "feature": feature,
                     **{
-                        column: float(scores[column].get(feature, 0.0))
+                        column: float(scores[column].get(feature, 0.0))  # type: ignore[arg-type]
                         for column in IMPORTANCE_TYPES
                     },
                 }

@@ -122,7 +122,7 @@ def fit_one(task: FitTask) -> tuple[str, pd.Timestamp, np.ndarray, str | None]:
         yearly_seasonality=len(task.history) * (7 if task.frequency == "week" else 1) >= 730,
         weekly_seasonality=task.frequency == "day",
         daily_seasonality=False,
-        seasonality_mode=task.config.seasonality_mode,
+        seasonality_mode=task.config.seasonality_mode,  # type: ignore[arg-type]
         changepoint_prior_scale=task.config.changepoint_prior_scale,
         holidays=task.holidays if len(task.holidays) else None,
         uncertainty_samples=0,
@@ -183,7 +183,7 @@ def select_levels(history: pd.DataFrame, max_series: int) -> list[str]:
     id, so the choice is deterministic)."""
     volume = history.groupby("level_id")["quantity"].apply(lambda q: q.abs().sum())
     ranked = sorted(volume.items(), key=lambda item: (-item[1], item[0]))
-    return sorted(level for level, _ in ranked[:max_series])
+    return sorted(str(level) for level, _ in ranked[:max_series])
 
 
 def holidays_frame(events: pd.DataFrame) -> pd.DataFrame:

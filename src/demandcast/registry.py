@@ -402,7 +402,7 @@ def run_registry(
         champion.update(_decision("reused", [*reasons, "retrained to the same version"], context))
         return _frame({champion["model_version"]: champion})
 
-    champion_wape, why = _champion_wape(champion, challenger, config, features, trainer)
+    champion_wape, why = _champion_wape(champion, challenger, features, trainer)
     promote, decision_text = should_promote(
         champion_wape, challenger.backtest_wape, settings.promotion_margin
     )
@@ -426,7 +426,6 @@ def run_registry(
 def _champion_wape(
     champion: Mapping[str, Any] | None,
     challenger: Candidate,
-    config: Mapping[str, Any],
     features: Sequence[str],
     trainer: Trainer,
 ) -> tuple[float | None, str]:
@@ -441,7 +440,7 @@ def _champion_wape(
     if json.loads(champion["features_json"]) != list(features):
         return None, "the champion cannot score the current feature set"
     champion_config = json.loads(champion["config_json"])
-    if champion_config == json.loads(_json(config)):
+    if champion_config == json.loads(_json(challenger.config)):
         return None, "refit of the champion's configuration on current data"
     rerun = trainer(champion_config)
     return rerun.backtest_wape, ""

@@ -8,6 +8,7 @@ another adapter means changing this module only.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pandas as pd
@@ -61,3 +62,14 @@ def to_pandas_where(relation: Any, condition: str, columns: list[str]) -> pd.Dat
     if hasattr(relation, "filter") and hasattr(relation, "project"):
         return to_pandas(relation.filter(condition).project(", ".join(columns)))
     return to_pandas(relation.where(condition).select(*columns))
+
+
+def database_folder(session: Any) -> str:
+    """Folder of the session's database file (DuckDB); '.' for an in-memory database."""
+    found = query(
+        session, "select path from duckdb_databases() where database_name = current_database()"
+    )
+    path = found["path"].iloc[0] if len(found) else None
+    if not path:
+        return "."
+    return os.path.dirname(os.path.abspath(str(path)))

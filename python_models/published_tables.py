@@ -1,0 +1,30 @@
+"""Publish the BI-facing tables as Parquet files swapped in atomically, so dashboards can
+read them while ``dbt build`` writes the warehouse (see demandcast.publishing).
+
+The folder is var bi_publish_path, by default ``published/`` beside the DuckDB file.
+Returns the manifest: one row per published table.
+"""
+
+import os
+
+from demandcast import warehouse
+from demandcast.publishing import publish
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    tables = {
+        "fct_forecasts": dbt.ref("fct_forecasts"),
+        "fct_forecast_history": dbt.ref("fct_forecast_history"),
+        "backtest_metrics": dbt.ref("backtest_metrics"),
+        "model_selection": dbt.ref("model_selection"),
+        "model_registry": dbt.ref("model_registry"),
+        "model_training_log": dbt.ref("model_training_log"),
+        "model_feature_importance": dbt.ref("model_feature_importance"),
+    }
+    folder = dbt.config.get("bi_publish_path") or os.path.join(
+        warehouse.database_folder(session), "published"
+    )
+    context = warehouse.run_context(dbt.ref("stg_run_context"))
+    frames = {name: warehouse.to_pandas(relation) for name, relation in tables.items()}
+    return publish(frames, folder, context.run_started_at)
