@@ -1,12 +1,13 @@
 {{ config(
     materialized='incremental',
-    unique_key=['model_version', 'store_id', 'item_id', 'forecast_origin_date', 'horizon_step'],
+    unique_key=['store_id', 'item_id', 'forecast_origin_date', 'horizon_step'],
     incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns',
 ) }}
 
-{#- Every forecast ever published: one row per model_version, store_id, item_id,
-    forecast_origin_date, horizon_step. A rerun of the same origin and model replaces its
-    rows instead of adding them; a new origin or model version adds rows. -#}
+{#- Every forecast ever published: one row per store_id, item_id, forecast_origin_date,
+    horizon_step. A rerun of the same origin replaces its rows (whatever model made them)
+    instead of adding them; a new origin adds rows. -#}
 
 with
 
@@ -22,6 +23,7 @@ final as (
         forecast_origin_date,
         horizon_step,
         target_date,
+        segment_id,
         model_name,
         predicted_quantity,
         lower_80,

@@ -43,6 +43,50 @@ def dbt_executable() -> str:
     return str(candidate) if candidate.exists() else "dbt"
 
 
+def dbt_invocation(
+    command: list[str],
+    *,
+    database_path: str | Path,
+    dbt_vars: dict[str, Any] | None = None,
+    target_path: str | Path | None = None,
+    project_dir: str | Path = PROJECT_DIR,
+    extra_env: dict[str, str] | None = None,
+) -> tuple[list[str], dict[str, str], Path]:
+    """Arguments, environment and target folder of one dbt command (see run_dbt)."""
+    database_path = Path(database_path).resolve()
+    database_path.parent.mkdir(parents=True, exist_ok=True)
+    target = Path(target_path) if target_path else database_path.parent / "target"
+    args = [
+        dbt_executable(),
+        *command,
+        "--project-dir",
+        str(project_dir),
+        "--profiles-dir",
+        str(project_dir),
+        "--target-path",
+        str(target.resolve()),
+    ]
+    if dbt_vars:
+        args += ["--vars", json.dumps(dbt_vars)]
+    env = {**os.environ, "DEMANDCAST_DUCKDB_PATH": str(database_path), **(extra_env or {})}
+    env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    return args, env, target.resolve()
+
+
+def start_dbt(command: list[str], **options: Any) -> subprocess.Popen[str]:
+    """Start one dbt command in the background (same options as run_dbt); output is
+    captured."""
+    args, env, _ = dbt_invocation(command, **options)
+    return subprocess.Popen(
+        args,
+        cwd=options.get("project_dir", PROJECT_DIR),
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
 def run_dbt(
     command: list[str],
     *,
@@ -66,23 +110,14 @@ def run_dbt(
     Returns:
         The exit code, the combined output and the target folder.
     """
-    database_path = Path(database_path).resolve()
-    database_path.parent.mkdir(parents=True, exist_ok=True)
-    target = Path(target_path) if target_path else database_path.parent / "target"
-    args = [
-        dbt_executable(),
-        *command,
-        "--project-dir",
-        str(project_dir),
-        "--profiles-dir",
-        str(project_dir),
-        "--target-path",
-        str(target.resolve()),
-    ]
-    if dbt_vars:
-        args += ["--vars", json.dumps(dbt_vars)]
-    env = {**os.environ, "DEMANDCAST_DUCKDB_PATH": str(database_path), **(extra_env or {})}
-    env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    args, env, target = dbt_invocation(
+        command,
+        database_path=database_path,
+        dbt_vars=dbt_vars,
+        target_path=target_path,
+        project_dir=project_dir,
+        extra_env=extra_env,
+    )
     completed = subprocess.run(
         args,
         cwd=project_dir,
@@ -91,4 +126,4 @@ def run_dbt(
         text=True,
         check=False,
     )
-    return DbtResult(completed.returncode, completed.stdout + completed.stderr, target.resolve())
+    return DbtResult(completed.returncode, completed.stdout + completed.stderr, target)

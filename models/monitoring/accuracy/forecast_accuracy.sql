@@ -1,0 +1,95 @@
+{#- Live accuracy: every published forecast (fct_forecast_history) against the actuals
+    that have arrived since. One row per model_name, model_version, forecast_origin_date,
+    horizon_bucket and segment_id ('all' rows aggregate a dimension away): WAPE, MAE,
+    bias, MASE (scale: the series' latest in-sample seasonal-naive error), interval
+    coverage, forecast value added against seasonal naive (1 - WAPE / seasonal naive's
+    WAPE on the same rows), and the ratio of live WAPE to the version's backtest WAPE. -#}
+
+with
+
+history as (
+    select * from {{ ref('fct_forecast_history') }}
+),
+
+actuals as (
+    select
+        store_id,
+        item_id,
+        period_end_date,
+        quantity
+    from {{ ref('int_sales_gap_filled') }}
+    where quantity is not null
+),
+
+latest_scales as (
+    select
+        store_id,
+        item_id,
+        mase_scale
+    from {{ ref('int_series_scale') }}
+    qualify row_number() over (partition by store_id, item_id order by cutoff_date desc) = 1
+),
+
+registry as (
+    select * from {{ ref('model_registry') }}
+),
+
+joined as (
+    select
+        history.*,
+        {{ horizon_bucket('history.horizon_step') }} as horizon_bucket,
+        actuals.quantity as actual_quantity,
+        latest_scales.mase_scale
+    from history
+    inner join actuals
+        on
+            history.store_id = actuals.store_id
+            and history.item_id = actuals.item_id
+            and history.target_date = actuals.period_end_date
+    left join latest_scales
+        on
+            history.store_id = latest_scales.store_id
+            and history.item_id = latest_scales.item_id
+),
+
+grouped as (
+    select
+        model_name,
+        model_version,
+        forecast_origin_date,
+        coalesce(horizon_bucket, 'all') as horizon_bucket,
+        coalesce(segment_id, 'all') as segment_id,
+        count(*) as row_count,
+        max(target_date) as latest_target_date,
+        sum(abs(actual_quantity)) as actual_total,
+        avg(abs(predicted_quantity - actual_quantity)) as mae,
+        sum(abs(predicted_quantity - actual_quantity)) / nullif(sum(abs(actual_quantity)), 0) as wape,
+        sum(predicted_quantity - actual_quantity) / nullif(sum(abs(actual_quantity)), 0) as bias,
+        avg(abs(predicted_quantity - actual_quantity) / nullif(mase_scale, 0)) as mase,
+        avg(case when lower_80 is not null then (actual_quantity between lower_80 and upper_80)::int end)
+            as coverage_80,
+        avg(case when lower_95 is not null then (actual_quantity between lower_95 and upper_95)::int end)
+            as coverage_95,
+        sum(abs(coalesce(seasonal_naive_quantity, 0) - actual_quantity))
+        / nullif(sum(abs(actual_quantity)), 0) as seasonal_naive_wape
+    from joined
+    group by grouping sets (
+        (model_name, model_version, forecast_origin_date, horizon_bucket, segment_id),
+        (model_name, model_version, forecast_origin_date, horizon_bucket),
+        (model_name, model_version, forecast_origin_date, segment_id),
+        (model_name, model_version, forecast_origin_date)
+    )
+),
+
+final as (
+    select
+        grouped.*,
+        1 - grouped.wape / nullif(grouped.seasonal_naive_wape, 0) as forecast_value_added,
+        registry.backtest_wape,
+        grouped.wape / nullif(registry.backtest_wape, 0) as live_to_backtest_wape_ratio
+    from grouped
+    left join registry
+        on grouped.model_version = registry.model_version
+)
+
+select * from final

@@ -1,0 +1,49 @@
+"""Drift of the features and the predictions: the scoring XGBoost version's training
+reference (stored with the version) against the as-of date's scoring rows.
+
+Thin by design: statistics in demandcast.drift. Incremental: one set of rows per as-of
+date, so a replay leaves the drift history.
+"""
+
+import json
+
+import pandas as pd
+
+from demandcast import warehouse
+from demandcast.drift import drift_rows
+from demandcast.registry import RegistrySettings, from_parquet_bytes, scoring_row
+
+
+def model(dbt, session):
+    dbt.config(
+        materialized="incremental",
+        incremental_strategy="delete+insert",
+        unique_key=["as_of_date", "subject", "name"],
+    )
+    registry = warehouse.to_pandas(dbt.ref("registry_xgboost"))
+    settings = RegistrySettings.from_mapping(dbt.config.get("registry"))
+    row = scoring_row(registry, "xgboost", settings.pinned_version)
+    reference = from_parquet_bytes(row["reference_sample"])
+    current = warehouse.to_pandas_where(
+        dbt.ref("int_forecast_features"), "is_scoring_row", list(reference.columns)
+    )
+    forecasts = warehouse.to_pandas(dbt.ref("forecast_xgboost"))
+    backtest = from_parquet_bytes(row["backtest_predictions"])
+    features = [c for c in json.loads(row["features_json"]) if c in reference.columns]
+    result = pd.concat(
+        [
+            drift_rows(reference, current, features, "feature"),
+            drift_rows(
+                backtest,
+                forecasts[~forecasts["is_backtest"]],
+                ["predicted_quantity"],
+                "prediction",
+            ),
+        ],
+        ignore_index=True,
+    )
+    context = warehouse.run_context(dbt.ref("stg_run_context"))
+    result.insert(0, "as_of_date", context.as_of_date)
+    result.insert(1, "model_version", row["model_version"])
+    result["invocation_id"] = context.invocation_id
+    return result

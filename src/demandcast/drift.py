@@ -1,0 +1,83 @@
+"""Distribution drift between a model's training reference and the latest window.
+
+Population Stability Index over the reference's decile bins, and the two-sample
+Kolmogorov-Smirnov statistic, per feature and for the predictions. Plain numpy/pandas so
+the monitoring model stays thin and the numbers are unit-tested.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+PSI_BINS = 10
+PSI_FLOOR = 1e-4  # share given to an empty bin, so PSI stays finite
+
+DRIFT_COLUMNS = [
+    "subject",
+    "name",
+    "reference_rows",
+    "current_rows",
+    "psi",
+    "ks_statistic",
+    "reference_mean",
+    "current_mean",
+]
+
+
+def psi(reference: np.ndarray, current: np.ndarray, bins: int = PSI_BINS) -> float:
+    """Population Stability Index of current against reference.
+
+    Bins are the reference's quantiles (ties merged), open at both ends; missing values
+    are left out. sum((c - r) * ln(c / r)) over bins of shares c (current), r (reference).
+    """
+    reference = reference[~np.isnan(reference)]
+    current = current[~np.isnan(current)]
+    if len(reference) == 0 or len(current) == 0:
+        return float("nan")
+    edges = np.unique(np.quantile(reference, np.linspace(0, 1, bins + 1))[1:-1])
+    ref_share = np.bincount(np.searchsorted(edges, reference, side="right"), minlength=len(edges) + 1)
+    cur_share = np.bincount(np.searchsorted(edges, current, side="right"), minlength=len(edges) + 1)
+    r = np.maximum(ref_share / ref_share.sum(), PSI_FLOOR)
+    c = np.maximum(cur_share / cur_share.sum(), PSI_FLOOR)
+    return float(np.sum((c - r) * np.log(c / r)))
+
+
+def ks_statistic(reference: np.ndarray, current: np.ndarray) -> float:
+    """Two-sample Kolmogorov-Smirnov statistic: the largest gap between the empirical
+    distribution functions (missing values left out)."""
+    reference = np.sort(reference[~np.isnan(reference)])
+    current = np.sort(current[~np.isnan(current)])
+    if len(reference) == 0 or len(current) == 0:
+        return float("nan")
+    points = np.concatenate([reference, current])
+    cdf_ref = np.searchsorted(reference, points, side="right") / len(reference)
+    cdf_cur = np.searchsorted(current, points, side="right") / len(current)
+    return float(np.max(np.abs(cdf_ref - cdf_cur)))
+
+
+def drift_rows(
+    reference: pd.DataFrame, current: pd.DataFrame, columns: Sequence[str], subject: str
+) -> pd.DataFrame:
+    """One row per column present in both frames: PSI, KS and the two means."""
+    rows = []
+    for column in columns:
+        if column not in reference or column not in current:
+            continue
+        ref = pd.to_numeric(reference[column], errors="coerce").to_numpy(dtype="float64")
+        cur = pd.to_numeric(current[column], errors="coerce").to_numpy(dtype="float64")
+        rows.append(
+            {
+                "subject": subject,
+                "name": column,
+                "reference_rows": int((~np.isnan(ref)).sum()),
+                "current_rows": int((~np.isnan(cur)).sum()),
+                "psi": psi(ref, cur),
+                "ks_statistic": ks_statistic(ref, cur),
+                "reference_mean": float(np.nanmean(ref)) if np.isfinite(ref).any() else np.nan,
+                "current_mean": float(np.nanmean(cur)) if np.isfinite(cur).any() else np.nan,
+            }
+        )
+    return pd.DataFrame(rows, columns=DRIFT_COLUMNS)
