@@ -10,7 +10,7 @@ import json
 import pandas as pd
 
 from demandcast import warehouse
-from demandcast.drift import drift_rows
+from demandcast.drift import drift_rows, monitored_features
 from demandcast.registry import RegistrySettings, from_parquet_bytes, scoring_row
 
 
@@ -29,7 +29,9 @@ def model(dbt, session):
     )
     forecasts = warehouse.to_pandas(dbt.ref("forecast_xgboost"))
     backtest = from_parquet_bytes(row["backtest_predictions"])
-    features = [c for c in json.loads(row["features_json"]) if c in reference.columns]
+    features = monitored_features(
+        [c for c in json.loads(row["features_json"]) if c in reference.columns]
+    )
     result = pd.concat(
         [
             drift_rows(reference, current, features, "feature"),

@@ -21,6 +21,12 @@ def model(dbt, session):
         "model_registry": dbt.ref("model_registry"),
         "model_training_log": dbt.ref("model_training_log"),
         "model_feature_importance": dbt.ref("model_feature_importance"),
+        "forecast_accuracy": dbt.ref("forecast_accuracy"),
+        "monitoring_drift": dbt.ref("monitoring_drift"),
+        "dq_run_metrics": dbt.ref("dq_run_metrics"),
+        # Downstream of the no_alerts gates: an error-level alert stops publishing.
+        "monitoring_alerts": dbt.ref("monitoring_alerts"),
+        "inventory_recommendations": dbt.ref("inventory_recommendations"),
     }
     folder = dbt.config.get("bi_publish_path") or os.path.join(
         warehouse.database_folder(session), "published"

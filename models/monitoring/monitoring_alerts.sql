@@ -68,6 +68,7 @@ alerts as (
         'live WAPE / backtest WAPE' as metric_name,
         model_name || ' ' || model_version || ' origin ' || cast(forecast_origin_date as varchar) as scope,
         algorithm,
+        model_version,
         live_to_backtest_wape_ratio as observed_value,
         1 + {{ var('alert_accuracy_degradation') }} as threshold,
         'Live accuracy is worse than the backtest promised: check drift and data quality, then retrain.'
@@ -81,6 +82,7 @@ alerts as (
         'bias (sum error / sum |actual|)',
         model_name || ' ' || model_version || ' origin ' || cast(forecast_origin_date as varchar),
         algorithm,
+        model_version,
         bias,
         {{ var('alert_bias') }},
         'Forecasts are systematically ' || case when bias > 0 then 'high' else 'low' end
@@ -94,6 +96,7 @@ alerts as (
         'PSI',
         name,
         'xgboost',
+        model_version,
         psi,
         {{ var('alert_psi') }},
         'The ' || subject || ' ' || name || ' moved away from the training reference (KS '
@@ -109,6 +112,7 @@ alerts as (
         'share of rows missing or unreadable',
         input_name || '.' || scope,
         cast(null as varchar),
+        cast(null as varchar),
         metric_value,
         {{ var('alert_null_rate') }},
         'Fix the feed: the rows are quarantined in stg_quarantined_rows with their reason.',
@@ -120,6 +124,7 @@ alerts as (
         'row_count_drop',
         'raw rows vs the previous run',
         current_run.input_name,
+        cast(null as varchar),
         cast(null as varchar),
         current_run.metric_value / nullif(previous_run.metric_value, 0),
         1 - {{ var('alert_row_count_drop') }},
@@ -140,6 +145,7 @@ alerts as (
         'days since the store''s latest sales',
         store_id,
         cast(null as varchar),
+        cast(null as varchar),
         lag_days,
         allowed_lag_days,
         'The store''s sales stopped arriving: its forecasts rest on old data.',
@@ -156,8 +162,9 @@ final as (
         alerts.metric_name,
         alerts.scope,
         alerts.algorithm,
-        alerts.observed_value,
-        alerts.threshold,
+        alerts.model_version,
+        cast(alerts.observed_value as double) as observed_value,
+        cast(alerts.threshold as double) as threshold,
         case alerts.alert_type
             {%- for alert_type, severity in severities.items() %}
             when '{{ alert_type }}' then '{{ severity }}'

@@ -38,7 +38,9 @@ def psi(reference: np.ndarray, current: np.ndarray, bins: int = PSI_BINS) -> flo
     if len(reference) == 0 or len(current) == 0:
         return float("nan")
     edges = np.unique(np.quantile(reference, np.linspace(0, 1, bins + 1))[1:-1])
-    ref_share = np.bincount(np.searchsorted(edges, reference, side="right"), minlength=len(edges) + 1)
+    ref_share = np.bincount(
+        np.searchsorted(edges, reference, side="right"), minlength=len(edges) + 1
+    )
     cur_share = np.bincount(np.searchsorted(edges, current, side="right"), minlength=len(edges) + 1)
     r = np.maximum(ref_share / ref_share.sum(), PSI_FLOOR)
     c = np.maximum(cur_share / cur_share.sum(), PSI_FLOOR)
@@ -56,6 +58,16 @@ def ks_statistic(reference: np.ndarray, current: np.ndarray) -> float:
     cdf_ref = np.searchsorted(reference, points, side="right") / len(reference)
     cdf_cur = np.searchsorted(current, points, side="right") / len(current)
     return float(np.max(np.abs(cdf_ref - cdf_cur)))
+
+
+# Not monitored: the target period's calendar and the horizon step change by design, and
+# store- or department-level context takes only a handful of values in one window.
+NOT_MONITORED_PREFIXES = ("target_", "horizon_step", "store_", "department_", "category_", "exog_")
+
+
+def monitored_features(features: Sequence[str]) -> list[str]:
+    """The series-level features whose drift is measured."""
+    return [f for f in features if not f.startswith(NOT_MONITORED_PREFIXES)]
 
 
 def drift_rows(

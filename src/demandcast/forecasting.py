@@ -421,6 +421,7 @@ def forecast(frame: pd.DataFrame, config: ForecastConfig) -> pd.DataFrame:
 
 
 REFERENCE_SAMPLE_ROWS = 5000
+REFERENCE_CUTOFFS = 4
 
 
 def data_fingerprint(frame: pd.DataFrame) -> str:
@@ -443,16 +444,19 @@ def load_booster(blob: bytes | bytearray | memoryview) -> xgb.Booster:
 
 
 def reference_sample(frame: pd.DataFrame, features: Sequence[str]) -> pd.DataFrame:
-    """Up to REFERENCE_SAMPLE_ROWS training rows of the numeric features (a fixed
-    random sample): the reference drift monitoring compares later windows with."""
-    known = frame[frame[TARGET].notna() & ~frame["is_scoring_row"]]
+    """The drift reference: up to REFERENCE_SAMPLE_ROWS rows (a fixed random sample) of
+    the numeric features at the latest REFERENCE_CUTOFFS training cut-offs, i.e. what the
+    data looked like when the model was trained. Later windows are compared with it."""
+    training = frame[~frame["is_scoring_row"]]
+    latest = sorted(training["cutoff_date"].unique())[-REFERENCE_CUTOFFS:]
+    recent = training[training["cutoff_date"].isin(latest)]
     numeric = [
         column
         for column in features
-        if pd.api.types.is_numeric_dtype(known[column])
-        and not pd.api.types.is_bool_dtype(known[column])
+        if pd.api.types.is_numeric_dtype(recent[column])
+        and not pd.api.types.is_bool_dtype(recent[column])
     ]
-    sample = known.sample(n=min(len(known), REFERENCE_SAMPLE_ROWS), random_state=0)
+    sample = recent.sample(n=min(len(recent), REFERENCE_SAMPLE_ROWS), random_state=0)
     return sample[["cutoff_date", *numeric]].reset_index(drop=True)
 
 

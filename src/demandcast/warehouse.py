@@ -73,3 +73,17 @@ def database_folder(session: Any) -> str:
     if not path:
         return "."
     return os.path.dirname(os.path.abspath(str(path)))
+
+
+def retraining_triggers(session: Any, algorithm: str, version: str | None) -> list[str]:
+    """Alerts of the previous run (monitoring_alerts) that ask to retrain this algorithm's
+    current champion: the feedback loop from monitoring to the registry."""
+    if version is None or not table_exists(session, "monitoring_alerts"):
+        return []
+    alerts = query(
+        session,
+        "select alert_type, count(*) as n, min(scope) as example from monitoring_alerts"
+        f" where triggers_retraining and algorithm = '{algorithm}'"
+        f" and model_version = '{version}' group by alert_type order by alert_type",
+    )
+    return [f"{row.alert_type} x{row.n} (e.g. {row.example})" for row in alerts.itertuples()]
