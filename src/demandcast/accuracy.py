@@ -411,7 +411,7 @@ def format_table(protocol: Protocol, results: list[AccuracyRow]) -> str:
     for model, figures in by_model.items():
         wall, peak = costs[model]
         lines.append(
-            f"| {protocol.dataset} | {model} | {number(figures.get('wmae'), 1)} "
+            f"| {protocol.dataset} | {model} | {number(figures.get('wmae'), 2)} "
             f"| {number(figures.get('wape'), 4)} | {number(figures.get('mase'), 3)} "
             f"| {number(figures.get(ratio), 3)} | {number(wall, 1)} | {number(peak, 0)} |"
         )
