@@ -10,7 +10,7 @@ FIXTURE_DATA := data/fixtures/small
 DEMO_DB := warehouse/demandcast.duckdb
 TEST_DB := warehouse/test.duckdb
 
-.PHONY: demo test install demo-data lint pytest dbt-test bench clean
+.PHONY: demo test install demo-data lint pytest dbt-test bench bench-scale bench-features clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 install: $(BIN)/.installed
+
+# The peer libraries of the accuracy benchmark (the `bench` extra); they pin pandas<3.
+$(BIN)/.bench-installed: $(BIN)/.installed pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	touch $@
 
 $(DEMO_DATA)/faults.json: $(BIN)/.installed src/demandcast/demo_data.py
 	$(BIN)/python -m demandcast.demo_data --out $(DEMO_DATA)
@@ -52,9 +57,18 @@ dbt-test: $(FIXTURE_DATA)/faults.json
 	DEMANDCAST_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt build --vars "$$($(BIN)/demandcast vars canonical $(FIXTURE_DATA))"
 	DEMANDCAST_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt docs generate --vars "$$($(BIN)/demandcast vars canonical $(FIXTURE_DATA))"
 
-## make bench DATA=path: benchmark figures (see README).
-bench: demo-data
+## make bench DATA=path [OUT=file]: accuracy of the project's forecasts vs peer libraries
+## (seasonal naive, mlforecast LightGBM, statsforecast AutoETS), layout found in DATA.
+bench: $(BIN)/.bench-installed
+	$(BIN)/python -m demandcast.bench accuracy $(if $(DATA),--data $(DATA)) $(if $(OUT),--out $(OUT))
+
+## make bench-scale DATA=path [OUT=file]: wall time and peak memory of dbt build.
+bench-scale: $(BIN)/.installed
 	$(BIN)/python -m demandcast.bench build $(if $(DATA),--data $(DATA)) $(if $(OUT),--out $(OUT))
+
+## make bench-features [SCALE=1.0]: feature model vs a bare DuckDB query, synthetic panel.
+bench-features: $(BIN)/.installed
+	$(BIN)/python -m demandcast.bench features $(if $(SCALE),--scale $(SCALE)) $(if $(OUT),--out $(OUT))
 
 clean:
 	rm -rf target logs warehouse/*.duckdb warehouse/*.wal data/demo data/fixtures

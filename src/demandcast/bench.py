@@ -1,7 +1,14 @@
 """Benchmarks: scripts that print figures, never timed assertions.
 
+    python -m demandcast.bench accuracy [--data DIR] [--layout canonical|walmart|m5]
+        [--origin DATE] [--horizon N] [--holiday-weight 5] [--peers a,b] [--out FILE]
     python -m demandcast.bench build [--data DIR] [--layout canonical|walmart|m5] [--out FILE]
     python -m demandcast.bench features [--scale 1.0] [--work DIR] [--out FILE]
+
+``accuracy`` builds the dbt project at a forecast origin and scores every model it publishes
+beside peer libraries (seasonal naive, mlforecast LightGBM, statsforecast AutoETS) on the
+actual rows after the origin: see ``demandcast.accuracy``. The peers need the ``bench``
+extra (``pip install -e '.[bench]'``).
 
 ``build`` builds the dbt project on a data folder (default: the demo data, generated if
 absent) in a fresh DuckDB file and prints the wall time and peak memory of ``dbt build``,
@@ -17,6 +24,8 @@ Every measured step runs in its own process, so each peak memory figure is its o
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import importlib.metadata
 import json
 import os
 import platform
@@ -29,7 +38,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from demandcast import __version__
+from demandcast import __version__, accuracy, peers
 from demandcast.demo_data import generate_demo_data
 from demandcast.presets import canonical_vars, m5_vars, walmart_vars
 from demandcast.project import PROJECT_DIR, dbt_executable, run_dbt
@@ -272,12 +281,24 @@ def print_table(measurements: list[Measurement]) -> None:
         )
 
 
+# Libraries whose versions move the accuracy figures, reported when installed.
+_REPORTED_PACKAGES = (
+    "pandas",
+    "numpy",
+    "xgboost-cpu",
+    "mlforecast",
+    "lightgbm",
+    "statsforecast",
+    "utilsforecast",
+)
+
+
 def environment() -> dict[str, Any]:
     """The machine and versions the figures were measured on."""
     import dbt.version
     import duckdb
 
-    return {
+    result: dict[str, Any] = {
         "demandcast": __version__,
         "python": platform.python_version(),
         "dbt_core": dbt.version.__version__,
@@ -285,6 +306,75 @@ def environment() -> dict[str, Any]:
         "cpus": os.cpu_count(),
         "machine": platform.machine(),
     }
+    for package in _REPORTED_PACKAGES:
+        try:
+            result[package] = importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return result
+
+
+def demo_data_dir() -> Path:
+    """The demo data folder, generated when absent."""
+    data_dir = PROJECT_DIR / "data" / "demo"
+    if not (data_dir / "faults.json").exists():
+        generate_demo_data(data_dir)
+    return data_dir
+
+
+def main_accuracy(args: argparse.Namespace, workdir: Path) -> int:
+    """``python -m demandcast.bench accuracy``: print the table, write the JSON."""
+    data_dir: Path = args.data or demo_data_dir()
+    if not data_dir.is_dir():
+        raise SystemExit(f"--data {data_dir}: no such folder")
+    layout = args.layout or guess_layout(data_dir)
+    protocol, results = accuracy.run_accuracy(
+        data_dir,
+        layout,
+        workdir,
+        origin=args.origin,
+        horizon=args.horizon,
+        holiday_weight=args.holiday_weight,
+        peer_names=args.peers,
+        threads=args.threads,
+    )
+    print(
+        f"{protocol.dataset} ({layout}, {protocol.frequency}): origin {protocol.origin}, "
+        f"horizon {protocol.horizon}, holiday weight {protocol.holiday_weight:g}"
+        + ("" if protocol.has_holiday_flag else " (no holiday flag: no WMAE)")
+    )
+    print(accuracy.format_table(protocol, results))
+    print(
+        "wall s and peak MB: the whole dbt build for demandcast/ models (they come from one"
+        " build); fitting and forecasting, in its own process, for each peer/"
+    )
+    if args.out:
+        protocol_fields = {
+            **asdict(protocol),
+            "origin": protocol.origin.isoformat(),
+            "peers": args.peers or list(peers.PEERS),
+        }
+        args.out.write_text(
+            json.dumps(
+                {
+                    "environment": environment(),
+                    "protocol": protocol_fields,
+                    "results": [asdict(row) for row in results],
+                },
+                indent=2,
+            )
+        )
+    return 0
+
+
+def _peer_list(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = sorted(set(names) - set(peers.PEERS))
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown peers {unknown}; choose from {sorted(peers.PEERS)}"
+        )
+    return names
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -295,26 +385,55 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", required=True)
+    accuracy_parser = sub.add_parser(
+        "accuracy", help="the project's forecasts vs peer libraries on the same rows"
+    )
+    accuracy_parser.add_argument("--data", type=Path, help="data folder (default: the demo data)")
+    accuracy_parser.add_argument("--layout", choices=sorted(LAYOUTS), help="default: guessed")
+    accuracy_parser.add_argument(
+        "--origin",
+        type=dt.date.fromisoformat,
+        help="forecast origin, YYYY-MM-DD (default: the last date less one horizon)",
+    )
+    accuracy_parser.add_argument(
+        "--horizon", type=int, help="periods to forecast (default: 39 weekly, 28 daily)"
+    )
+    accuracy_parser.add_argument(
+        "--holiday-weight", type=float, default=5.0, help="WMAE weight of holiday periods"
+    )
+    accuracy_parser.add_argument(
+        "--peers",
+        type=_peer_list,
+        help=f"comma-separated peers (default: all of {', '.join(peers.PEERS)})",
+    )
+    accuracy_parser.add_argument(
+        "--threads", type=int, default=1, help="LightGBM threads, statsforecast processes"
+    )
+    accuracy_parser.add_argument(
+        "--work", type=Path, help="scratch folder for the warehouse (default: a temporary one)"
+    )
     build = sub.add_parser("build", help="time dbt build on a data folder")
     build.add_argument("--data", type=Path, help="data folder (default: the demo data)")
     build.add_argument("--layout", choices=sorted(LAYOUTS), help="default: guessed")
     features = sub.add_parser("features", help="feature build vs bare query, synthetic panel")
     features.add_argument("--scale", type=float, default=1.0, help="1.0 = 30,490 series")
     features.add_argument("--work", type=Path, help="work folder (default: a temporary one)")
-    for each in (build, features):
+    for each in (accuracy_parser, build, features):
         each.add_argument("--out", type=Path, help="also write the figures as JSON here")
     args = parser.parse_args(argv)
 
     print(json.dumps(environment()))
     with tempfile.TemporaryDirectory(prefix="demandcast-bench-") as temporary:
+        if args.command == "accuracy":
+            workdir = args.work or Path(temporary)
+            workdir.mkdir(parents=True, exist_ok=True)
+            return main_accuracy(args, workdir)
         if args.command == "features":
             workdir = args.work or Path(temporary)
             workdir.mkdir(parents=True, exist_ok=True)
             measurements = bench_features(args.scale, workdir)
         else:
-            data_dir: Path = args.data or PROJECT_DIR / "data" / "demo"
-            if args.data is None and not (data_dir / "faults.json").exists():
-                generate_demo_data(data_dir)
+            data_dir: Path = args.data or demo_data_dir()
             if not data_dir.is_dir():
                 parser.error(f"--data {data_dir}: no such folder")
             layout = args.layout or guess_layout(data_dir)

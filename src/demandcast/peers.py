@@ -1,0 +1,303 @@
+"""Peer forecasters for the accuracy benchmark: what a practitioner would run instead of us.
+
+- ``seasonal_naive``: the same period one season earlier (plain pandas).
+- ``mlforecast_lightgbm``: one global LightGBM model on lags and rolling means, forecasting
+  recursively (Nixtla mlforecast).
+- ``statsforecast_autoets``: one ETS model per series, chosen by AICc (Nixtla statsforecast).
+
+Every peer takes the history as a long frame (series columns, ``period_date``, ``quantity``)
+already gap-filled up to the origin (``fill_missing_periods``) and returns one row per series
+x horizon step: the series columns, ``target_date`` and ``predicted_quantity``. The model
+libraries are imported only when their peer runs, so this module imports without the
+``bench`` extra.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+PREDICTION_COLUMNS = ["target_date", "predicted_quantity"]
+
+
+@dataclass(frozen=True)
+class PeerSettings:
+    """How the peers are set up for one frequency.
+
+    Attributes:
+        frequency: ``day`` or ``week``.
+        season: Season length in periods (seasonal naive, ETS, MASE).
+        lags: Target lags of the LightGBM model.
+        rolling_lag: The lag whose rolling means are features.
+        rolling_windows: Windows of those rolling means.
+        seed: LightGBM's random seed.
+        threads: Threads of LightGBM, processes of statsforecast.
+        lightgbm_params: More LGBMRegressor parameters.
+    """
+
+    frequency: str
+    season: int
+    lags: tuple[int, ...]
+    rolling_lag: int
+    rolling_windows: tuple[int, ...]
+    seed: int = 20261123
+    # One thread: on a shared 2-core machine LightGBM's OpenMP threads wait on each other
+    # (10x slower with 2 threads on a small panel while other jobs ran).
+    threads: int = 1
+    lightgbm_params: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def period(self) -> pd.Timedelta:
+        """Length of one period."""
+        return pd.Timedelta(days=7 if self.frequency == "week" else 1)
+
+    def pandas_frequency(self, origin: dt.date) -> str:
+        """The pandas offset alias of the periods (weeks end on the origin's weekday)."""
+        if self.frequency == "week":
+            return "W-" + pd.Timestamp(origin).strftime("%a").upper()
+        return "D"
+
+
+WEEKLY = PeerSettings(
+    frequency="week", season=52, lags=(1, 2, 4, 52), rolling_lag=1, rolling_windows=(4, 13)
+)
+DAILY = PeerSettings(
+    frequency="day", season=7, lags=(7, 14, 28), rolling_lag=7, rolling_windows=(7, 28)
+)
+
+
+def settings_for(frequency: str) -> PeerSettings:
+    """The default peer settings of a frequency (``day`` or ``week``)."""
+    if frequency not in ("day", "week"):
+        raise ValueError(f"frequency must be day or week, got {frequency!r}")
+    return WEEKLY if frequency == "week" else DAILY
+
+
+def fill_missing_periods(
+    history: pd.DataFrame,
+    series_columns: list[str],
+    origin: dt.date,
+    period: pd.Timedelta,
+) -> pd.DataFrame:
+    """Every period of every series from its first row to the origin, missing ones as 0.
+
+    A series whose rows stop before the origin is carried to the origin with zeros too, so
+    that every peer's forecast starts at the period after the origin. Rows after the origin
+    are dropped.
+
+    Args:
+        history: Series columns, ``period_date`` and ``quantity``.
+        series_columns: Columns identifying a series.
+        origin: The forecast origin (the last period a forecast may see).
+        period: Length of one period; every date must lie a whole number of periods from
+            the origin.
+
+    Returns:
+        Series columns, ``period_date``, ``quantity`` and ``is_filled``, sorted.
+    """
+    origin_ts = pd.Timestamp(origin)
+    known = history.loc[history["period_date"] <= origin_ts, [*series_columns, "period_date"]]
+    offsets = (known["period_date"] - origin_ts) / period
+    if not np.allclose(offsets, np.round(offsets)):
+        raise ValueError(f"dates are not whole periods of {period} from the origin {origin}")
+    known = known.assign(period_number=np.round(offsets).astype("int64"))
+    first = known.groupby(series_columns, sort=True)["period_number"].min().reset_index()
+    lengths = (1 - first["period_number"]).to_numpy()
+    grid = first.loc[first.index.repeat(lengths), series_columns].reset_index(drop=True)
+    starts = np.repeat(first["period_number"].to_numpy(), lengths)
+    within = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    grid["period_date"] = origin_ts + (starts + within) * period
+    observed = history.loc[
+        history["period_date"] <= origin_ts, [*series_columns, "period_date", "quantity"]
+    ]
+    filled = grid.merge(observed, on=[*series_columns, "period_date"], how="left")
+    filled["is_filled"] = filled["quantity"].isna()
+    filled["quantity"] = filled["quantity"].fillna(0.0).astype("float64")
+    return filled.sort_values([*series_columns, "period_date"]).reset_index(drop=True)
+
+
+def target_dates(origin: dt.date, horizon: int, period: pd.Timedelta) -> pd.DatetimeIndex:
+    """The dates of horizon steps 1 .. horizon after the origin."""
+    return pd.DatetimeIndex(
+        [pd.Timestamp(origin) + step * period for step in range(1, horizon + 1)]
+    )
+
+
+def _series_grid(history: pd.DataFrame, series_columns: list[str]) -> pd.DataFrame:
+    return history[series_columns].drop_duplicates().sort_values(series_columns)
+
+
+def seasonal_naive(
+    history: pd.DataFrame,
+    series_columns: list[str],
+    origin: dt.date,
+    horizon: int,
+    settings: PeerSettings,
+) -> pd.DataFrame:
+    """The value of the same season position in the latest season known at the origin.
+
+    Step h repeats the period ``season * ceil(h / season)`` periods before its target; 0
+    when the series had not started then (the history is gap-filled, so nothing else is
+    missing).
+    """
+    dates = target_dates(origin, horizon, settings.period)
+    grid = _series_grid(history, series_columns).merge(
+        pd.DataFrame({"target_date": dates, "horizon_step": np.arange(1, horizon + 1)}),
+        how="cross",
+    )
+    seasons_back = np.ceil(grid["horizon_step"] / settings.season).astype("int64")
+    grid["period_date"] = grid["target_date"] - seasons_back * settings.season * settings.period
+    values = history[[*series_columns, "period_date", "quantity"]]
+    out = grid.merge(values, on=[*series_columns, "period_date"], how="left")
+    out["predicted_quantity"] = out["quantity"].fillna(0.0).astype("float64")
+    return out[[*series_columns, *PREDICTION_COLUMNS]]
+
+
+def _to_nixtla(
+    history: pd.DataFrame, series_columns: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Nixtla's long format (unique_id, ds, y) and the lookup back to the series columns."""
+    keys = _series_grid(history, series_columns).reset_index(drop=True)
+    keys["unique_id"] = np.arange(len(keys), dtype="int64")
+    frame = history.merge(keys, on=series_columns, how="inner")
+    nixtla = pd.DataFrame(
+        {
+            "unique_id": frame["unique_id"].to_numpy(),
+            "ds": pd.to_datetime(frame["period_date"]).to_numpy(),
+            "y": frame["quantity"].astype("float64").to_numpy(),
+        }
+    ).sort_values(["unique_id", "ds"], kind="stable")
+    return nixtla.reset_index(drop=True), keys
+
+
+def _from_nixtla(
+    forecast: pd.DataFrame, keys: pd.DataFrame, series_columns: list[str], column: str
+) -> pd.DataFrame:
+    out = forecast.reset_index() if "unique_id" not in forecast.columns else forecast
+    out = out.merge(keys, on="unique_id", how="inner")
+    out = out.rename(columns={"ds": "target_date", column: "predicted_quantity"})
+    out["target_date"] = pd.to_datetime(out["target_date"])
+    out["predicted_quantity"] = out["predicted_quantity"].astype("float64")
+    return out[[*series_columns, *PREDICTION_COLUMNS]].sort_values(
+        [*series_columns, "target_date"], ignore_index=True
+    )
+
+
+def mlforecast_lightgbm(
+    history: pd.DataFrame,
+    series_columns: list[str],
+    origin: dt.date,
+    horizon: int,
+    settings: PeerSettings,
+) -> pd.DataFrame:
+    """One global LightGBM model on lags and rolling means, forecasting recursively."""
+    lightgbm = importlib.import_module("lightgbm")
+    mlforecast = importlib.import_module("mlforecast")
+    lag_transforms = importlib.import_module("mlforecast.lag_transforms")
+
+    regressor = lightgbm.LGBMRegressor(
+        random_state=settings.seed,
+        deterministic=True,
+        force_row_wise=True,
+        n_jobs=settings.threads,
+        verbosity=-1,
+        **dict(settings.lightgbm_params),
+    )
+    forecaster = mlforecast.MLForecast(
+        models={"lightgbm": regressor},
+        freq=settings.pandas_frequency(origin),
+        lags=list(settings.lags),
+        lag_transforms={
+            settings.rolling_lag: [
+                lag_transforms.RollingMean(window_size=window)
+                for window in settings.rolling_windows
+            ]
+        },
+        num_threads=1,
+    )
+    nixtla, keys = _to_nixtla(history, series_columns)
+    with warnings.catch_warnings():
+        # Short series get no training row with lag 52 and null features when predicting;
+        # LightGBM handles the nulls, and mlforecast says so once per step.
+        warnings.simplefilter("ignore", UserWarning)
+        forecaster.fit(nixtla)
+        forecast = forecaster.predict(h=horizon)
+    return _from_nixtla(forecast, keys, series_columns, "lightgbm")
+
+
+def statsforecast_autoets(
+    history: pd.DataFrame,
+    series_columns: list[str],
+    origin: dt.date,
+    horizon: int,
+    settings: PeerSettings,
+) -> pd.DataFrame:
+    """One ETS model per series, chosen by AICc; the naive forecast where ETS cannot fit.
+
+    statsforecast, like R's forecast::ets, fits no seasonal ETS model when the season is
+    longer than 24 periods: with weekly data (season 52) AutoETS picks among non-seasonal
+    models only.
+    """
+    statsforecast = importlib.import_module("statsforecast")
+    models = importlib.import_module("statsforecast.models")
+
+    forecaster = statsforecast.StatsForecast(
+        models=[models.AutoETS(season_length=settings.season)],
+        freq=settings.pandas_frequency(origin),
+        n_jobs=settings.threads,
+        fallback_model=models.Naive(),
+    )
+    nixtla, keys = _to_nixtla(history, series_columns)
+    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+        # Constant series give a zero residual variance; ETS copes, numpy warns.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        forecast = forecaster.forecast(df=nixtla, h=horizon)
+    return _from_nixtla(forecast, keys, series_columns, "AutoETS")
+
+
+PeerFunction = Callable[[pd.DataFrame, list[str], dt.date, int, PeerSettings], pd.DataFrame]
+
+PEERS: dict[str, PeerFunction] = {
+    "seasonal_naive": seasonal_naive,
+    "mlforecast_lightgbm": mlforecast_lightgbm,
+    "statsforecast_autoets": statsforecast_autoets,
+}
+
+# The modules each peer needs beyond the main install (the ``bench`` extra).
+PEER_MODULES: dict[str, tuple[str, ...]] = {
+    "seasonal_naive": (),
+    "mlforecast_lightgbm": ("mlforecast", "lightgbm"),
+    "statsforecast_autoets": ("statsforecast",),
+}
+
+
+def missing_modules(name: str) -> list[str]:
+    """The modules a peer needs that cannot be imported here."""
+    missing = []
+    for module in PEER_MODULES[name]:
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            missing.append(module)
+    return missing
+
+
+def run_peer(
+    name: str,
+    history: pd.DataFrame,
+    series_columns: list[str],
+    origin: dt.date,
+    horizon: int,
+    settings: PeerSettings,
+) -> pd.DataFrame:
+    """Run one peer by name (a key of ``PEERS``) on gap-filled history."""
+    if name not in PEERS:
+        raise ValueError(f"unknown peer {name!r}; known: {sorted(PEERS)}")
+    return PEERS[name](history, series_columns, origin, horizon, settings)

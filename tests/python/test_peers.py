@@ -1,0 +1,142 @@
+"""Peer forecasters on a tiny synthetic panel."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from demandcast import peers
+
+SERIES = ["store_id", "item_id"]
+ORIGIN = dt.date(2024, 3, 31)
+WEEKLY_PATTERN = [3.0, 5.0, 4.0, 8.0, 12.0, 9.0, 1.0]
+
+
+def periodic_panel(days: int = 84) -> pd.DataFrame:
+    """Two daily series repeating a weekly pattern exactly, ending at ORIGIN."""
+    dates = pd.date_range(end=pd.Timestamp(ORIGIN), periods=days, freq="D")
+    frames = []
+    for store, factor in (("S1", 1.0), ("S2", 2.0)):
+        pattern = np.array(WEEKLY_PATTERN) * factor
+        frames.append(
+            pd.DataFrame(
+                {
+                    "store_id": store,
+                    "item_id": "I1",
+                    "period_date": dates,
+                    "quantity": pattern[dates.day_of_week.to_numpy()],
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_fill_missing_periods_fills_gaps_and_carries_series_to_the_origin():
+    history = pd.DataFrame(
+        {
+            "store_id": ["S1", "S1", "S1", "S2"],
+            "item_id": ["I1", "I1", "I1", "I1"],
+            "period_date": pd.to_datetime(["2024-03-01", "2024-03-15", "2024-04-05", "2024-03-22"]),
+            "quantity": [4.0, 6.0, 99.0, 2.0],
+        }
+    )
+    filled = peers.fill_missing_periods(history, SERIES, dt.date(2024, 3, 29), pd.Timedelta(days=7))
+    first = filled[filled["store_id"] == "S1"]
+    assert first["period_date"].dt.strftime("%m-%d").tolist() == [
+        "03-01",
+        "03-08",
+        "03-15",
+        "03-22",
+        "03-29",
+    ]
+    # The 04-05 row lies after the origin: never seen.
+    assert first["quantity"].tolist() == [4.0, 0.0, 6.0, 0.0, 0.0]
+    assert first["is_filled"].tolist() == [False, True, False, True, True]
+    second = filled[filled["store_id"] == "S2"]
+    assert second["quantity"].tolist() == [2.0, 0.0]
+
+
+def test_fill_missing_periods_refuses_dates_off_the_period_grid():
+    history = pd.DataFrame(
+        {
+            "store_id": ["S1"],
+            "item_id": ["I1"],
+            "period_date": pd.to_datetime(["2024-03-02"]),
+            "quantity": [1.0],
+        }
+    )
+    with pytest.raises(ValueError, match="whole periods"):
+        peers.fill_missing_periods(history, SERIES, dt.date(2024, 3, 29), pd.Timedelta(days=7))
+
+
+def test_seasonal_naive_reproduces_a_periodic_series_exactly():
+    history = peers.fill_missing_periods(periodic_panel(), SERIES, ORIGIN, pd.Timedelta(days=1))
+    forecast = peers.seasonal_naive(history, SERIES, ORIGIN, 10, peers.DAILY)
+    assert len(forecast) == 2 * 10
+    dates = pd.DatetimeIndex(forecast["target_date"])
+    expected = np.array(WEEKLY_PATTERN)[dates.day_of_week.to_numpy()] * np.where(
+        forecast["store_id"] == "S2", 2.0, 1.0
+    )
+    np.testing.assert_array_equal(forecast["predicted_quantity"].to_numpy(), expected)
+    assert dates.min() == pd.Timestamp(ORIGIN) + pd.Timedelta(days=1)
+    assert dates.max() == pd.Timestamp(ORIGIN) + pd.Timedelta(days=10)
+
+
+def test_seasonal_naive_forecasts_zero_before_a_series_existed():
+    history = pd.DataFrame(
+        {
+            "store_id": ["S1", "S1"],
+            "item_id": ["I1", "I1"],
+            "period_date": pd.to_datetime(["2024-03-30", "2024-03-31"]),
+            "quantity": [5.0, 6.0],
+        }
+    )
+    forecast = peers.seasonal_naive(history, SERIES, ORIGIN, 7, peers.DAILY)
+    # Steps 6 and 7 repeat 03-30 and 03-31; steps 1-5 fall before the first row.
+    assert forecast["predicted_quantity"].tolist() == [0.0] * 5 + [5.0, 6.0]
+
+
+@pytest.mark.parametrize(
+    ("peer", "modules"),
+    [
+        ("mlforecast_lightgbm", ("mlforecast", "lightgbm")),
+        ("statsforecast_autoets", ("statsforecast",)),
+    ],
+)
+def test_library_peers_give_one_finite_forecast_per_series_and_step(peer, modules):
+    for module in modules:
+        pytest.importorskip(module)
+    history = peers.fill_missing_periods(periodic_panel(), SERIES, ORIGIN, pd.Timedelta(days=1))
+    forecast = peers.run_peer(peer, history, SERIES, ORIGIN, 14, peers.DAILY)
+    assert list(forecast.columns) == [*SERIES, "target_date", "predicted_quantity"]
+    assert len(forecast) == 2 * 14
+    assert not forecast.duplicated([*SERIES, "target_date"]).any()
+    assert np.isfinite(forecast["predicted_quantity"]).all()
+    expected_dates = set(peers.target_dates(ORIGIN, 14, pd.Timedelta(days=1)))
+    assert set(forecast["target_date"]) == expected_dates
+
+
+def test_lightgbm_peer_is_deterministic():
+    pytest.importorskip("mlforecast")
+    pytest.importorskip("lightgbm")
+    history = peers.fill_missing_periods(periodic_panel(), SERIES, ORIGIN, pd.Timedelta(days=1))
+    first = peers.mlforecast_lightgbm(history, SERIES, ORIGIN, 7, peers.DAILY)
+    second = peers.mlforecast_lightgbm(history, SERIES, ORIGIN, 7, peers.DAILY)
+    pd.testing.assert_frame_equal(first, second)
+
+
+def test_peer_modules_are_not_imported_by_the_module():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, demandcast.peers, demandcast.accuracy; "
+        "print(any(m in sys.modules for m in ('mlforecast', 'lightgbm', 'statsforecast')))"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert completed.stdout.strip() == "False"
