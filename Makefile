@@ -10,7 +10,7 @@ FIXTURE_DATA := data/fixtures/small
 DEMO_DB := warehouse/demandcast.duckdb
 TEST_DB := warehouse/test.duckdb
 
-.PHONY: demo test install demo-data lint pytest dbt-test bench bench-scale bench-features clean
+.PHONY: demo replay test install demo-data lint pytest dbt-test bench bench-scale bench-features clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ demo: demo-data
 	@echo ""
 	@echo "Warehouse: $(CURDIR)/$(DEMO_DB)"
 	@echo "Try:  $(BIN)/python -c \"import duckdb; print(duckdb.connect('$(DEMO_DB)', read_only=True).sql('select input_name, reason_code, count(*) as row_count from stg_quarantined_rows group by all order by all'))\""
+
+## make replay: rebuild the demo warehouse as of every 28th day over the last 20 weeks of the
+## demo data (the planted beverages shift starts 12 weeks before its end), to fill monitoring.
+replay: demo-data
+	$(BIN)/demandcast replay --start 2025-08-13 --end 2025-12-31 --every-days 28
 
 ## make test: lint, unit tests, integration tests, dbt build with every data and unit test.
 test: lint pytest dbt-test

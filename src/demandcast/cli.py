@@ -2,6 +2,7 @@
 
 demandcast demo-data --out data/demo [--stores N --items N --days N --seed N --no-faults]
 demandcast vars walmart|m5|canonical DATA_DIR     # prints --vars for dbt build
+demandcast replay --start DATE --end DATE [--every-days N --data DIR]  # as-of replay
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import argparse
 import json
 import sys
 
-from demandcast import demo_data, presets
+from demandcast import demo_data, presets, replay
 
 PRESETS = {
     "canonical": presets.canonical_vars,
@@ -24,9 +25,12 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "demo-data":
         return demo_data.main(argv[1:])
+    if argv and argv[0] == "replay":
+        return replay.main(argv[1:])
     parser = argparse.ArgumentParser(prog="demandcast")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("demo-data", help="generate the demo data (see --help of the subcommand)")
+    sub.add_parser("replay", help="build as of a series of past dates (see --help)")
     vars_parser = sub.add_parser(
         "vars", help="print dbt --vars for a data folder in a known layout"
     )

@@ -123,6 +123,10 @@ class DemoConfig:
         n_days: Number of days of history (1096 days is three calendar years from 2023-01-01).
         seed: Seed of the single random generator everything is drawn from.
         plant_faults: Whether to plant the data-quality faults listed in ``faults.json``.
+        shift_category: Category whose demand shifts up in the last ``shift_days`` (a
+            planted level shift for monitoring to catch; "" = none).
+        shift_days: Length of the shifted window at the end of the history.
+        shift_factor: Demand multiplier inside the window.
     """
 
     n_stores: int = 10
@@ -131,6 +135,9 @@ class DemoConfig:
     n_days: int = 1096
     seed: int = 20261123
     plant_faults: bool = True
+    shift_category: str = "beverages"
+    shift_days: int = 84
+    shift_factor: float = 1.8
 
 
 DEFAULT_CONFIG = DemoConfig()
@@ -723,6 +730,29 @@ def _simulate_quantities(
     return quantity
 
 
+def _plant_shift(
+    quantity: IntArray, items: _Items, days: _Days, config: DemoConfig
+) -> dict[str, Any] | None:
+    """Multiply one category's quantities in the last shift_days by shift_factor, in place
+    (rounded; no random draws, so everything else stays as it was). Returns the shift's
+    description for the manifest, or None."""
+    if not config.shift_category or config.shift_days <= 0:
+        return None
+    names = [c.category_id for c in CATEGORIES]
+    if config.shift_category not in names:
+        raise ValueError(f"shift_category {config.shift_category!r} is not one of {names}")
+    in_category = items.category_idx == names.index(config.shift_category)
+    start = max(days.n - config.shift_days, 0)
+    window = quantity[start:, :, in_category]
+    quantity[start:, :, in_category] = np.rint(window * config.shift_factor).astype(np.int64)
+    return {
+        "category_id": config.shift_category,
+        "start_date": days.iso[start],
+        "factor": config.shift_factor,
+        "items": [items.ids[i] for i in np.flatnonzero(in_category)],
+    }
+
+
 # --- Fault planting ----------------------------------------------------------------------------
 
 
@@ -1084,6 +1114,8 @@ def generate_demo_data(out_dir: str | Path, config: DemoConfig = DEFAULT_CONFIG)
         chain_regular,
     )
 
+    shift = _plant_shift(quantity, items, days, config)
+
     t_idx, s_idx, i_idx = np.nonzero(active)
     store_arr = np.array(stores.ids, dtype=object)
     item_arr = np.array(items.ids, dtype=object)
@@ -1212,6 +1244,7 @@ def generate_demo_data(out_dir: str | Path, config: DemoConfig = DEFAULT_CONFIG)
         "total_sales_rows": total_sales_rows,
         "clean_sales_rows": n_clean,
         "faults": faults,
+        "planted_shift": shift,
         "item_lifecycle": lifecycle,
     }
     (out / "faults.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
