@@ -25,7 +25,9 @@ def model(dbt, session):
     row = scoring_row(registry, "xgboost", settings.pinned_version)
     reference = from_parquet_bytes(row["reference_sample"])
     current = warehouse.to_pandas_where(
-        dbt.ref("int_forecast_features"), "is_scoring_row", list(reference.columns)
+        dbt.ref("int_forecast_features"),
+        "is_scoring_row and horizon_step = 1",
+        list(reference.columns),
     )
     forecasts = warehouse.to_pandas(dbt.ref("forecast_xgboost"))
     backtest = from_parquet_bytes(row["backtest_predictions"])

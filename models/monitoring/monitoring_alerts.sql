@@ -105,7 +105,9 @@ alerts as (
     from drift
     inner join run_context
         on drift.as_of_date = run_context.as_of_date
-    where drift.psi > {{ var('alert_psi') }}
+    where
+        drift.psi > {{ var('alert_psi') }}
+        and drift.current_rows >= {{ var('alert_min_rows') }}
     union all
     select
         'null_rate',

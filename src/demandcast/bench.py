@@ -377,8 +377,54 @@ def _peer_list(text: str) -> list[str]:
     return names
 
 
+def bench_prophet(n_series: int, n_days: int, workers: int) -> list[Measurement]:
+    """Prophet fits per second, one process against a forkserver pool, on the same
+    synthetic daily aggregates (trend, weekly and yearly seasonality, noise)."""
+    import numpy as np
+    import pandas as pd
+
+    from demandcast.prophet_models import FitTask, ProphetConfig, run_fits
+
+    rng = np.random.default_rng(0)
+    dates = pd.date_range("2022-01-01", periods=n_days, freq="D")
+    future = list(pd.date_range(dates[-1] + pd.Timedelta(days=1), periods=28, freq="D"))
+    t = np.arange(n_days)
+    tasks = []
+    for k in range(n_series):
+        y = (100 + 10 * k) * (1 + 0.2 * np.sin(2 * np.pi * t / 7)) * (
+            1 + 0.3 * np.sin(2 * np.pi * t / 365.25)
+        ) + rng.normal(0, 5, n_days)
+        tasks.append(
+            FitTask(
+                level_id=f"A{k:03d}",
+                origin=dates[-1],
+                history=pd.DataFrame({"ds": dates, "y": y}),
+                future=future,
+                holidays=pd.DataFrame(columns=["ds", "holiday"]),
+                frequency="day",
+                config=ProphetConfig(),
+                keep_model=False,
+            )
+        )
+    results = []
+    for label, count in (("sequential", 1), (f"pool of {workers or os.cpu_count()}", workers)):
+        started = time.perf_counter()
+        run_fits(tasks, count)
+        seconds = time.perf_counter() - started
+        results.append(
+            Measurement(
+                f"prophet {n_series} x {n_days} days",
+                label,
+                seconds,
+                None,
+                f"{n_series / seconds:.2f} fits/s",
+            )
+        )
+    return results
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: ``python -m demandcast.bench build|features``."""
+    """Entry point: ``python -m demandcast.bench accuracy|build|features|prophet``."""
     parser = argparse.ArgumentParser(
         prog="python -m demandcast.bench",
         description=__doc__,
@@ -418,7 +464,11 @@ def main(argv: list[str] | None = None) -> int:
     features = sub.add_parser("features", help="feature build vs bare query, synthetic panel")
     features.add_argument("--scale", type=float, default=1.0, help="1.0 = 30,490 series")
     features.add_argument("--work", type=Path, help="work folder (default: a temporary one)")
-    for each in (accuracy_parser, build, features):
+    prophet = sub.add_parser("prophet", help="Prophet fits/s: sequential vs process pool")
+    prophet.add_argument("--series", type=int, default=24)
+    prophet.add_argument("--days", type=int, default=730)
+    prophet.add_argument("--workers", type=int, default=0, help="0 = one per core")
+    for each in (accuracy_parser, build, features, prophet):
         each.add_argument("--out", type=Path, help="also write the figures as JSON here")
     args = parser.parse_args(argv)
 
@@ -428,7 +478,9 @@ def main(argv: list[str] | None = None) -> int:
             workdir = args.work or Path(temporary)
             workdir.mkdir(parents=True, exist_ok=True)
             return main_accuracy(args, workdir)
-        if args.command == "features":
+        if args.command == "prophet":
+            measurements = bench_prophet(args.series, args.days, args.workers)
+        elif args.command == "features":
             workdir = args.work or Path(temporary)
             workdir.mkdir(parents=True, exist_ok=True)
             measurements = bench_features(args.scale, workdir)

@@ -445,9 +445,11 @@ def load_booster(blob: bytes | bytearray | memoryview) -> xgb.Booster:
 
 def reference_sample(frame: pd.DataFrame, features: Sequence[str]) -> pd.DataFrame:
     """The drift reference: up to REFERENCE_SAMPLE_ROWS rows (a fixed random sample) of
-    the numeric features at the latest REFERENCE_CUTOFFS training cut-offs, i.e. what the
-    data looked like when the model was trained. Later windows are compared with it."""
-    training = frame[~frame["is_scoring_row"]]
+    the numeric features at the latest REFERENCE_CUTOFFS training cut-offs, one row per
+    series and cut-off, i.e. what the data looked like when the model was trained. Later
+    windows are compared with it."""
+    # Features are as of the cut-off: one row per series and cut-off (step 1) each.
+    training = frame[~frame["is_scoring_row"] & (frame["horizon_step"] == 1)]
     latest = sorted(training["cutoff_date"].unique())[-REFERENCE_CUTOFFS:]
     recent = training[training["cutoff_date"].isin(latest)]
     numeric = [
