@@ -24,3 +24,14 @@
         avg(upper_80 - lower_80) as mean_width_80,
         avg(upper_95 - lower_95) as mean_width_95
 {%- endmacro %}
+
+
+{#- A grouping column, or its 'all' value when the grouping set leaves it out (grouping
+    sets written as a union of group-bys: portable, and readable by sqlfluff). -#}
+{% macro dimension_or_all(column, dimensions, all_value="'all'") %}
+    {%- if column in dimensions -%}
+        {{ column }}
+    {%- else -%}
+        {{ all_value }} as {{ column }}
+    {%- endif -%}
+{% endmacro %}

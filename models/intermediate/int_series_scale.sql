@@ -35,7 +35,7 @@ final as (
         avg(differences.seasonal_difference) as mase_scale
     from origins
     inner join differences
-        on differences.period_end_date <= origins.cutoff_date
+        on origins.cutoff_date >= differences.period_end_date
     group by differences.store_id, differences.item_id, origins.cutoff_date
 )
 

@@ -35,24 +35,56 @@ origins as (
 
 models as (
     select
-        store_id, item_id, cutoff_date, horizon_step, target_date, model_name, model_version,
-        is_backtest, predicted_quantity, actual_quantity, lower_80, upper_80, lower_95, upper_95
+        store_id,
+        item_id,
+        cutoff_date,
+        horizon_step,
+        target_date,
+        model_name,
+        model_version,
+        is_backtest,
+        predicted_quantity,
+        actual_quantity,
+        lower_80,
+        upper_80,
+        lower_95,
+        upper_95
     from xgboost
     union all
     select
-        prophet.store_id, prophet.item_id, prophet.cutoff_date, prophet.horizon_step,
-        prophet.target_date, prophet.model_name, prophet.model_version, prophet.is_backtest,
-        prophet.predicted_quantity, prophet.actual_quantity,
-        null, null, null, null
+        prophet.store_id,
+        prophet.item_id,
+        prophet.cutoff_date,
+        prophet.horizon_step,
+        prophet.target_date,
+        prophet.model_name,
+        prophet.model_version,
+        prophet.is_backtest,
+        prophet.predicted_quantity,
+        prophet.actual_quantity,
+        null as lower_80,
+        null as upper_80,
+        null as lower_95,
+        null as upper_95
     from prophet
     inner join origins
         on prophet.cutoff_date = origins.cutoff_date
     union all
     select
-        baselines.store_id, baselines.item_id, baselines.cutoff_date, baselines.horizon_step,
-        baselines.target_date, baselines.model_name, 'sql-' || baselines.model_name,
-        origins.is_backtest, baselines.predicted_quantity, baselines.actual_quantity,
-        null, null, null, null
+        baselines.store_id,
+        baselines.item_id,
+        baselines.cutoff_date,
+        baselines.horizon_step,
+        baselines.target_date,
+        baselines.model_name,
+        'sql-' || baselines.model_name as model_version,
+        origins.is_backtest,
+        baselines.predicted_quantity,
+        baselines.actual_quantity,
+        null as lower_80,
+        null as upper_80,
+        null as lower_95,
+        null as upper_95
     from baselines
     inner join origins
         on baselines.cutoff_date = origins.cutoff_date
@@ -70,9 +102,12 @@ combination as (
         bool_or(is_backtest) as is_backtest,
         avg(predicted_quantity) as predicted_quantity,
         min(actual_quantity) as actual_quantity,
-        null as lower_80, null as upper_80, null as lower_95, null as upper_95
+        null as lower_80,
+        null as upper_80,
+        null as lower_95,
+        null as upper_95
     from models
-    where model_name in ({% for name in combined %}'{{ name }}'{{ ", " if not loop.last }}{% endfor %})
+    where model_name in ({{ "'" ~ (combined | join("', '")) ~ "'" }})
     group by store_id, item_id, cutoff_date, horizon_step
 ),
 
@@ -91,8 +126,8 @@ scored as (
     from candidates
 ),
 
-{#- Per model, horizon bucket and origin: the residual quantiles of every other backtest
-    origin (for the as-of date's forecast: of all backtest origins). -#}
+-- Per model, horizon bucket and origin: the residual quantiles of every other backtest
+-- origin (for the as-of date's forecast: of all backtest origins).
 calibration as (
     select
         origins.cutoff_date,
@@ -104,7 +139,7 @@ calibration as (
     inner join scored
         on
             scored.is_backtest
-            and scored.cutoff_date <> origins.cutoff_date
+            and origins.cutoff_date <> scored.cutoff_date
     group by origins.cutoff_date, scored.model_name, scored.horizon_bucket
 ),
 

@@ -62,7 +62,9 @@ previous_run as (
     qualify dense_rank() over (order by dq_metrics.run_started_at desc) = 1
 ),
 
-alerts as (
+{#- The union's later branches take their column names from the first. #}
+
+alerts as ( -- noqa: disable=AL03
     select
         'accuracy_degradation' as alert_type,
         'live WAPE / backtest WAPE' as metric_name,
@@ -92,15 +94,15 @@ alerts as (
     where abs(bias) > {{ var('alert_bias') }}
     union all
     select
-        subject || '_drift',
+        drift.subject || '_drift',
         'PSI',
-        name,
+        drift.name,
         'xgboost',
-        model_version,
-        psi,
+        drift.model_version,
+        drift.psi,
         {{ var('alert_psi') }},
-        'The ' || subject || ' ' || name || ' moved away from the training reference (KS '
-        || cast(round(ks_statistic, 3) as varchar) || '): retrain on recent data.',
+        'The ' || drift.subject || ' ' || drift.name || ' moved away from the training reference (KS '
+        || cast(round(drift.ks_statistic, 3) as varchar) || '): retrain on recent data.',
         true
     from drift
     inner join run_context
@@ -154,7 +156,7 @@ alerts as (
         false
     from freshness
     where is_stale
-),
+), -- noqa: enable=AL03
 
 final as (
     select

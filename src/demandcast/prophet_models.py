@@ -248,7 +248,7 @@ def _series_rows(
     )
     merged = rows.merge(shares, on=["store_id", "item_id", "cutoff_date"], how="inner")
     merged = merged.merge(aggregate, on=["level_id", "cutoff_date", "target_date"], how="inner")
-    merged["predicted_quantity"] = merged["aggregate"] * merged["share"].fillna(0.0)
+    merged["predicted_quantity"] = merged["aggregate"] * merged["series_share"].fillna(0.0)
     return merged
 
 
@@ -301,7 +301,7 @@ def prophet_candidate(
         history: int_aggregate_sales (level_id, period_end_date, quantity).
         rows: Forecast rows (store_id, item_id, cutoff_date, horizon_step, target_date,
             target_quantity, is_scoring_row) of int_forecast_features.
-        shares: int_aggregate_shares (store_id, item_id, cutoff_date, level_id, share).
+        shares: int_aggregate_shares (store_id, item_id, cutoff_date, level_id, series_share).
         events: stg_calendar_events.
         mapping: The ``prophet`` config.
         frequency: day or week.

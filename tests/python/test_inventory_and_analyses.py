@@ -196,6 +196,12 @@ def check_analyses(warehouse: Warehouse, compiled: dict[str, str]) -> None:
 
     assert results["where_did_my_rows_go"], "row accounting is never empty"
 
+    # Alerts this week: every alert of the run, errors first.
+    alerts = results["alerts_this_week"]
+    assert len(alerts) == warehouse.scalar("select count(*) from monitoring_alerts")
+    severities = [row["severity"] for row in alerts]
+    assert severities == sorted(severities, key=lambda severity: severity != "error")
+
 
 def test_inventory_mart_and_every_analysis_on_a_built_warehouse(build: BuildFn, tmp_path: Path):
     data = tmp_path / "data"

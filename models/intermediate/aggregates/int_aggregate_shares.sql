@@ -31,7 +31,7 @@ windowed as (
     from cutoffs
     inner join gap_filled
         on
-            gap_filled.period_end_date <= cutoffs.cutoff_date
+            cutoffs.cutoff_date >= gap_filled.period_end_date
             and gap_filled.period_end_date > {{ add_periods('cutoffs.cutoff_date', '-' ~ window) }}
     group by cutoffs.cutoff_date, gap_filled.store_id, gap_filled.item_id, gap_filled.level_id
 ),
@@ -45,7 +45,7 @@ final as (
         coalesce(
             series_quantity / nullif(sum(series_quantity) over (partition by level_id, cutoff_date), 0),
             0
-        ) as share
+        ) as series_share
     from windowed
 )
 

@@ -23,8 +23,7 @@ scales as (
 ),
 
 final_rows as (
-    select
-        candidates.* replace ('final' as model_name)
+    select candidates.* replace ('final' as model_name)
     from candidates
     inner join selection
         on
@@ -34,42 +33,49 @@ final_rows as (
 
 predictions as (
     select
-        rows.*,
+        scored_rows.*,
         scales.mase_scale,
-        case when rows.is_holiday_period then {{ var('wmae_holiday_weight') }} else 1 end
+        case when scored_rows.is_holiday_period then {{ var('wmae_holiday_weight') }} else 1 end
             as period_weight
     from (
         select * from candidates
         union all
         select * from final_rows
-    ) as rows
+    ) as scored_rows
     left join scales
         on
-            rows.store_id = scales.store_id
-            and rows.item_id = scales.item_id
-            and rows.cutoff_date = scales.cutoff_date
+            scored_rows.store_id = scales.store_id
+            and scored_rows.item_id = scales.item_id
+            and scored_rows.cutoff_date = scales.cutoff_date
 ),
 
+{%- set grouping_sets = [
+    ['cutoff_date', 'horizon_bucket', 'segment_id'],
+    ['cutoff_date', 'horizon_bucket'],
+    ['cutoff_date', 'segment_id'],
+    ['cutoff_date'],
+    ['horizon_bucket'],
+    ['segment_id'],
+    [],
+] %}
+
 grouped as (
+    {%- for dimensions in grouping_sets %}
     select
         model_name,
-        cutoff_date,
-        coalesce(horizon_bucket, 'all') as horizon_bucket,
-        coalesce(segment_id, 'all') as segment_id,
+        {{ dimension_or_all('cutoff_date', dimensions, 'cast(null as date)') }},
+        {{ dimension_or_all('horizon_bucket', dimensions) }},
+        {{ dimension_or_all('segment_id', dimensions) }},
         {{ accuracy_metrics() }},
         avg(abs(coalesce(predicted_quantity, 0) - actual_quantity) / nullif(mase_scale, 0)) as mase,
         sum(period_weight * abs(coalesce(predicted_quantity, 0) - actual_quantity))
         / sum(period_weight) as wmae
     from predictions
-    group by grouping sets (
-        (model_name, cutoff_date, horizon_bucket, segment_id),
-        (model_name, cutoff_date, horizon_bucket),
-        (model_name, cutoff_date, segment_id),
-        (model_name, cutoff_date),
-        (model_name, horizon_bucket),
-        (model_name, segment_id),
-        (model_name)
-    )
+    group by model_name{% for dimension in dimensions %}, {{ dimension }}{% endfor %}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
 ),
 
 final as (

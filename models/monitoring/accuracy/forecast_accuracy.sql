@@ -52,13 +52,18 @@ joined as (
             and history.item_id = latest_scales.item_id
 ),
 
+{%- set grouping_sets = [
+    ['horizon_bucket', 'segment_id'], ['horizon_bucket'], ['segment_id'], []
+] %}
+
 grouped as (
+    {%- for dimensions in grouping_sets %}
     select
         model_name,
         model_version,
         forecast_origin_date,
-        coalesce(horizon_bucket, 'all') as horizon_bucket,
-        coalesce(segment_id, 'all') as segment_id,
+        {{ dimension_or_all('horizon_bucket', dimensions) }},
+        {{ dimension_or_all('segment_id', dimensions) }},
         count(*) as row_count,
         max(target_date) as latest_target_date,
         sum(abs(actual_quantity)) as actual_total,
@@ -73,12 +78,13 @@ grouped as (
         sum(abs(coalesce(seasonal_naive_quantity, 0) - actual_quantity))
         / nullif(sum(abs(actual_quantity)), 0) as seasonal_naive_wape
     from joined
-    group by grouping sets (
-        (model_name, model_version, forecast_origin_date, horizon_bucket, segment_id),
-        (model_name, model_version, forecast_origin_date, horizon_bucket),
-        (model_name, model_version, forecast_origin_date, segment_id),
-        (model_name, model_version, forecast_origin_date)
-    )
+    group by
+        model_name, model_version, forecast_origin_date
+        {%- for dimension in dimensions %}, {{ dimension }}{% endfor %}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
 ),
 
 final as (

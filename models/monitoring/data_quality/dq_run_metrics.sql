@@ -42,30 +42,58 @@ freshness as (
 
 metrics as (
     {%- for column in ['raw_rows', 'clean_rows', 'quarantined_rows', 'exact_duplicate_rows'] %}
-    select '{{ column }}' as metric_name, input_name, 'all' as scope, cast({{ column }} as double) as metric_value
+    select
+        '{{ column }}' as metric_name,
+        input_name,
+        'all' as scope,
+        cast({{ column }} as double) as metric_value
     from accounting
     union all
     {%- endfor %}
-    select 'quarantined_rows_by_reason', input_name, reason_code, cast(count(*) as double)
+    select
+        'quarantined_rows_by_reason' as metric_name,
+        input_name,
+        reason_code as scope,
+        cast(count(*) as double) as metric_value
     from quarantine
     group by input_name, reason_code
     union all
     {%- for column in ['sales_date', 'store_id', 'item_id', 'quantity'] %}
-    select 'null_rate', 'sales', '{{ column }}', avg(case when {{ column }} is null then 1.0 else 0.0 end)
+    select
+        'null_rate' as metric_name,
+        'sales' as input_name,
+        '{{ column }}' as scope,
+        avg(case when {{ column }} is null then 1.0 else 0.0 end) as metric_value
     from sales
     union all
     {%- endfor %}
-    select 'null_rate', 'prices', 'price', avg(case when price is null then 1.0 else 0.0 end)
+    select
+        'null_rate' as metric_name,
+        'prices' as input_name,
+        'price' as scope,
+        avg(case when price is null then 1.0 else 0.0 end) as metric_value
     from prices
     union all
-    select 'missing_periods', 'sales', missing_kind, cast(count(*) as double)
+    select
+        'missing_periods' as metric_name,
+        'sales' as input_name,
+        missing_kind as scope,
+        cast(count(*) as double) as metric_value
     from missing
     group by missing_kind
     union all
-    select 'max_freshness_lag_days', 'sales', 'all', cast(max(lag_days) as double)
+    select
+        'max_freshness_lag_days' as metric_name,
+        'sales' as input_name,
+        'all' as scope,
+        cast(max(lag_days) as double) as metric_value
     from freshness
     union all
-    select 'stale_stores', 'sales', 'all', cast(sum(case when is_stale then 1 else 0 end) as double)
+    select
+        'stale_stores' as metric_name,
+        'sales' as input_name,
+        'all' as scope,
+        cast(sum(case when is_stale then 1 else 0 end) as double) as metric_value
     from freshness
 ),
 
