@@ -152,7 +152,7 @@ def _scaled(
         frame[scaling["scale_column"]].abs().fillna(0.0).to_numpy(dtype="float64"),
         scaling["scale_floor"],
     )
-    scaled = frame.copy()
+    scaled = frame.copy(deep=False)  # only the replaced columns take new memory
     for column in columns:
         if column != scaling["scale_column"] and column.startswith(
             tuple(scaling["scaled_features"])
