@@ -17,6 +17,7 @@
 {%- set horizon = feature_setting('forecast_horizon_periods') %}
 {%- set every = feature_setting('feature_cutoff_every_periods') %}
 {%- set season = feature_setting('season_length_periods') %}
+{%- set windows = feature_setting('feature_rolling_windows') %}
 {%- set sales_keys = ['store_id', 'item_id', 'period_end_date', 'quantity', 'is_zero_filled', 'is_no_data',
     'period_number',
     'department_id', 'category_id', 'store_type', 'region'] %}
@@ -119,7 +120,10 @@ expanded as (
         horizon_steps.horizon_step,
         {{ add_periods('series_at_cutoffs.period_end_date', 'horizon_steps.horizon_step') }} as target_date,
         {{ add_periods('series_at_cutoffs.period_end_date', 'horizon_steps.horizon_step - ' ~ season) }}
-            as same_period_last_year_date
+            as same_period_last_year_date,
+        {{ add_periods('series_at_cutoffs.period_end_date', 'horizon_steps.horizon_step - ' ~ (2 * season)) }}
+            as same_period_two_years_ago_date,
+        {{ add_periods('series_at_cutoffs.period_end_date', '-' ~ season) }} as cutoff_last_year_date
     from series_at_cutoffs
     cross join horizon_steps
 ),
@@ -140,7 +144,22 @@ final as (
         expanded.quantity as quantity_at_cutoff,
         case
             when last_year.period_end_date <= expanded.period_end_date then last_year.quantity
-        end as quantity_same_period_last_year{% for column in feature_columns %},
+        end as quantity_same_period_last_year,
+        {#- The periods either side of it, and the same period two seasons back: a seasonal
+            peak that moved by a period (a holiday) and a second year of the same season. -#}
+        case
+            when last_year_before.period_end_date <= expanded.period_end_date then last_year_before.quantity
+        end as quantity_same_period_last_year_before,
+        case
+            when last_year_after.period_end_date <= expanded.period_end_date then last_year_after.quantity
+        end as quantity_same_period_last_year_after,
+        case
+            when two_years_ago.period_end_date <= expanded.period_end_date then two_years_ago.quantity
+        end as quantity_same_period_two_years_ago{% for w in windows %},
+        {#- The series' level a season before the cut-off: with the level at the cut-off, the
+            growth since last year. -#}
+        {%- set mean = 'quantity_mean_' ~ w ~ period_suffix() %}
+        last_year_at_cutoff.{{ mean }} as {{ mean }}_last_year{% endfor %}{% for column in feature_columns %},
         {{ column }}{% endfor %}
     from expanded
     left join gap_filled as target_period
@@ -154,6 +173,26 @@ final as (
             expanded.store_id = last_year.store_id
             and expanded.item_id = last_year.item_id
             and expanded.same_period_last_year_date = last_year.period_end_date
+    left join gap_filled as last_year_before
+        on
+            expanded.store_id = last_year_before.store_id
+            and expanded.item_id = last_year_before.item_id
+            and {{ add_periods('expanded.same_period_last_year_date', -1) }} = last_year_before.period_end_date
+    left join gap_filled as last_year_after
+        on
+            expanded.store_id = last_year_after.store_id
+            and expanded.item_id = last_year_after.item_id
+            and {{ add_periods('expanded.same_period_last_year_date', 1) }} = last_year_after.period_end_date
+    left join gap_filled as two_years_ago
+        on
+            expanded.store_id = two_years_ago.store_id
+            and expanded.item_id = two_years_ago.item_id
+            and expanded.same_period_two_years_ago_date = two_years_ago.period_end_date
+    left join sales_features as last_year_at_cutoff
+        on
+            expanded.store_id = last_year_at_cutoff.store_id
+            and expanded.item_id = last_year_at_cutoff.item_id
+            and expanded.cutoff_last_year_date = last_year_at_cutoff.period_end_date
     left join store_features
         on
             expanded.store_id = store_features.store_id

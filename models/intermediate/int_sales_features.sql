@@ -36,7 +36,13 @@ final as (
         {{ lag_features('quantity', 'quantity', series, 'period_number', lags) }},
         {{ rolling_features('quantity', 'quantity', series, 'period_number', windows) }},
         {{ ewm_features('quantity', 'quantity', series, 'period_number', alphas) }},
-        {{ intermittency_features('quantity', 'quantity', series, 'period_number', windows) }}
+        {{ intermittency_features('quantity', 'quantity', series, 'period_number', windows) }},
+        {#- The series' size: mean absolute quantity over the longest window. A model can
+            learn in units of it, so large and small series share one shape. -#}
+        avg(abs(quantity)) over (
+            partition by {{ series }} order by period_number
+            rows between {{ (windows | max) - 1 }} preceding and current row
+        ) as quantity_scale
     from gap_filled
 )
 

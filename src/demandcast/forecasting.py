@@ -2,6 +2,9 @@
 
 One model across every series and horizon step (horizon_step is a feature), a Tweedie
 objective for non-negative, often intermittent demand, and native categorical features.
+Optionally the model learns in units of each series' own level (``scale_column``): series
+whose sizes differ a thousandfold then share one shape of seasonality and trend, while the
+training weights keep the loss in the original units.
 Rolling-origin backtests train on the rows whose target was known at each origin and score
 the origin's rows; prediction intervals are split-conformal, from backtest residuals
 scaled by the forecast's expected spread, per horizon bucket.
@@ -65,6 +68,16 @@ class ForecastConfig:
         spread_power: Intervals scale with max(prediction, spread_floor) ** spread_power,
             the Tweedie standard deviation's growth with the mean.
         spread_floor: Smallest expected spread (a slow mover still has some).
+        scale_column: Column with each row's series level known at the cut-off (e.g. the
+            trailing mean absolute quantity); empty = no scaling. When set, the target and
+            the features named by ``scaled_features`` are divided by
+            max(|level|, scale_floor) before fitting and predictions multiplied back.
+        scale_floor: Smallest level divided by (keeps slow movers in their own units).
+        scaled_features: Prefixes of the feature columns measured in the target's units
+            (lags, rolling statistics, same period last year), divided by the level too.
+        scale_weight_power: Training rows are weighted by level ** power: 2 makes squared
+            error on the scaled target equal squared error in the original units, 1 does
+            the same for absolute error.
     """
 
     params: dict[str, Any] = field(default_factory=dict)
@@ -73,6 +86,10 @@ class ForecastConfig:
     horizon_buckets: Sequence[int] = ()
     spread_power: float = 0.6
     spread_floor: float = 0.5
+    scale_column: str = ""
+    scale_floor: float = 1.0
+    scaled_features: Sequence[str] = ()
+    scale_weight_power: float = 2.0
 
     @property
     def booster_params(self) -> dict[str, Any]:
@@ -124,13 +141,51 @@ def prepare(frame: pd.DataFrame, categories: dict[str, list[str]] | None = None)
     return prepared
 
 
-def _matrix(frame: pd.DataFrame, columns: list[str], with_label: bool) -> xgb.DMatrix:
-    label = frame[TARGET].to_numpy(dtype="float64") if with_label else None
-    return xgb.DMatrix(frame[columns], label=label, enable_categorical=True)
+def _matrix(
+    frame: pd.DataFrame,
+    columns: list[str],
+    label: np.ndarray | None = None,
+    weight: np.ndarray | None = None,
+) -> xgb.DMatrix:
+    return xgb.DMatrix(frame[columns], label=label, weight=weight, enable_categorical=True)
+
+
+def _scaled(
+    frame: pd.DataFrame, columns: list[str], scaling: dict[str, Any]
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """The frame with its target-unit features divided by each row's level, and the level.
+
+    Without scaling (empty scale_column) the frame as is and a level of 1.
+    """
+    if not scaling["scale_column"]:
+        return frame, np.ones(len(frame))
+    level = np.maximum(
+        frame[scaling["scale_column"]].abs().fillna(0.0).to_numpy(dtype="float64"),
+        scaling["scale_floor"],
+    )
+    scaled = frame.copy(deep=False)  # only the replaced columns take new memory
+    for column in columns:
+        if column != scaling["scale_column"] and column.startswith(
+            tuple(scaling["scaled_features"])
+        ):
+            scaled[column] = scaled[column].to_numpy(dtype="float64") / level
+    return scaled, level
+
+
+def _scaling(config: ForecastConfig) -> dict[str, Any]:
+    return {
+        "scale_column": config.scale_column,
+        "scale_floor": config.scale_floor,
+        "scaled_features": list(config.scaled_features),
+    }
 
 
 def fit(train: pd.DataFrame, config: ForecastConfig) -> xgb.Booster:
-    """Fit one global booster on rows with a known target."""
+    """Fit one global booster on rows with a known target.
+
+    With a scale_column the booster learns target / level (see ForecastConfig); the
+    scaling travels with the booster (attribute ``scaling``), so predict needs no config.
+    """
     known = train[train[TARGET].notna()]
     if known.empty:
         raise ValueError("no training rows with a known target_quantity")
@@ -140,12 +195,28 @@ def fit(train: pd.DataFrame, config: ForecastConfig) -> xgb.Booster:
         # Returns make the target negative: Tweedie cannot fit that, squared error can.
         params = {**params, "objective": "reg:squarederror"}
         params.pop("tweedie_variance_power", None)
-    return xgb.train(params, _matrix(known, columns, True), num_boost_round=config.num_boost_round)
+    scaling = _scaling(config)
+    if scaling["scale_column"] and scaling["scale_column"] not in columns:
+        raise ValueError(f"scale_column {scaling['scale_column']!r} is not a feature column")
+    scaled, level = _scaled(known, columns, scaling)
+    label = known[TARGET].to_numpy(dtype="float64") / level
+    weight = level**config.scale_weight_power if scaling["scale_column"] else None
+    booster = xgb.train(
+        params, _matrix(scaled, columns, label, weight), num_boost_round=config.num_boost_round
+    )
+    booster.set_attr(scaling=json.dumps(scaling))
+    return booster
 
 
 def predict(booster: xgb.Booster, frame: pd.DataFrame) -> np.ndarray:
-    """Point forecasts for the rows of frame."""
-    return booster.predict(_matrix(frame, feature_columns(frame), False))
+    """Point forecasts for the rows of frame (in the target's units)."""
+    stored = booster.attr("scaling")
+    scaling = json.loads(stored) if stored else {"scale_column": ""}
+    columns = feature_columns(frame)
+    if not scaling["scale_column"]:
+        return booster.predict(_matrix(frame, columns))
+    scaled, level = _scaled(frame, columns, scaling)
+    return booster.predict(_matrix(scaled, columns)) * level
 
 
 def period_days(frame: pd.DataFrame) -> int:

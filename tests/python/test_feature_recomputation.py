@@ -202,6 +202,11 @@ def optional(value: float) -> float | None:
     return None if np.isnan(value) else float(value)
 
 
+def value_on(known: pd.Series, day: pd.Timestamp) -> float | None:
+    """The series' value on day, read from the history up to the cut-off (None beyond it)."""
+    return optional(known.get(day, np.nan)) if day <= known.index.max() else None
+
+
 def rows_since(history: np.ndarray, mask: np.ndarray) -> int | None:
     """Rows between the last row where mask holds and the last row (None if it never holds)."""
     hits = np.flatnonzero(mask)
@@ -230,6 +235,9 @@ def sales_features(history: np.ndarray, own_rows: np.ndarray) -> dict[str, float
         features[f"quantity_zero_share_{w}d"] = float(np.mean(known == 0)) if len(known) else None
     for alpha in EWM_ALPHAS:
         features[f"quantity_ewm_{round(alpha * 100)}"] = ewm(history, alpha)
+    window = history[-max(WINDOWS) :]
+    known = np.abs(window[~np.isnan(window)])
+    features["quantity_scale"] = math.fsum(known) / len(known) if len(known) else None
     return features
 
 
@@ -241,7 +249,8 @@ def is_exact(feature: str) -> bool:
     return (
         feature.startswith(("period", "quantity_periods", "quantity_lag", "target_quantity"))
         or feature.startswith(("quantity_min", "quantity_max"))
-        or feature in ("quantity_at_cutoff", "quantity_same_period_last_year", "price")
+        or feature.startswith("quantity_same_period")
+        or feature in ("quantity_at_cutoff", "price")
     )
 
 
@@ -359,25 +368,42 @@ def test_forecast_targets_prices_and_last_year_match_recomputation(
 ):
     series = {key: full_series(staging, key) for key in staging.daily}
     found: list[str] = []
-    counts = {"target_quantity": 0, "quantity_same_period_last_year": 0, "price": 0}
+    counts = dict.fromkeys(
+        (
+            "target_quantity",
+            "quantity_same_period_last_year",
+            "quantity_same_period_last_year_after",
+            f"quantity_mean_{max(WINDOWS)}d_last_year",
+            "price",
+        ),
+        0,
+    )
     for _, row in forecast_rows.iterrows():
         key = (row["store_id"], row["item_id"])
         cutoff, target = row["cutoff_date"], row["target_date"]
         known = series_until(staging, key, cutoff)
         assert target == cutoff + pd.Timedelta(days=int(row["horizon_step"]))
         last_year = target - pd.Timedelta(days=SEASON)
+        day, season = pd.Timedelta(days=1), pd.Timedelta(days=SEASON)
         expected = {
             # The label is the only value from after the cut-off: read from the full series.
             "target_quantity": None
             if row["is_scoring_row"]
             else optional(series[key].get(target, np.nan)),
-            "quantity_same_period_last_year": optional(known.get(last_year, np.nan))
-            if last_year <= cutoff
-            else None,
+            "quantity_same_period_last_year": value_on(known, last_year),
+            "quantity_same_period_last_year_before": value_on(known, last_year - day),
+            "quantity_same_period_last_year_after": value_on(known, last_year + day),
+            "quantity_same_period_two_years_ago": value_on(known, last_year - season),
             "price": price_at(staging, key, cutoff),
             "quantity_lag_1d": optional(known.iloc[-1]),
             "quantity_at_cutoff": optional(known.iloc[-1]),
         }
+        for w in WINDOWS:
+            window = known.loc[: cutoff - season].to_numpy()[-w:]
+            values = window[~np.isnan(window)]
+            expected[f"quantity_mean_{w}d_last_year"] = (
+                math.fsum(values) / len(values) if len(values) else None
+            )
         for name in counts:
             counts[name] += expected[name] is not None
         found += mismatches(row, expected, label_of(row, "cutoff_date") + f"+{row['horizon_step']}")

@@ -12,8 +12,11 @@ from demandcast.forecasting import (
     ForecastConfig,
     choose_origins,
     conformal_quantiles,
+    fit,
     forecast,
     model_version,
+    predict,
+    prepare,
 )
 
 FAST = ForecastConfig(num_boost_round=30, params={"eta": 0.3, "max_depth": 4})
@@ -149,3 +152,69 @@ def test_negative_targets_switch_objective_and_keep_negative_bounds():
 def test_unknown_config_keys_are_rejected():
     with pytest.raises(ValueError, match="unknown xgboost config keys"):
         ForecastConfig.from_mapping({"rounds": 10})
+
+
+SCALED = ForecastConfig(
+    num_boost_round=30,
+    params={"eta": 0.3, "max_depth": 4, "objective": "reg:squarederror"},
+    scale_column="quantity_mean_7d",
+    scaled_features=("quantity_",),
+)
+
+
+def fit_and_predict(rows: pd.DataFrame, config: ForecastConfig) -> pd.Series:
+    """Fit on the known rows, predict the scoring rows; predictions indexed like rows."""
+    prepared = prepare(rows)
+    train = prepared[~prepared["is_scoring_row"]]
+    scoring = prepared[prepared["is_scoring_row"]]
+    return pd.Series(predict(fit(train, config), scoring), index=scoring.index)
+
+
+def multiply_series(rows: pd.DataFrame, item_id: str, factor: float) -> pd.DataFrame:
+    """The rows with one series' target and level feature multiplied by factor."""
+    bigger = rows.copy()
+    one = bigger["item_id"] == item_id
+    for column in ("target_quantity", "quantity_mean_7d"):
+        bigger.loc[one, column] = bigger.loc[one, column] * factor
+    return bigger
+
+
+UNWEIGHTED = ForecastConfig(**{**SCALED.__dict__, "scale_weight_power": 0.0})
+
+
+@pytest.mark.parametrize("config, invariant", [(UNWEIGHTED, True), (FAST, False)])
+def test_scaling_makes_the_model_indifferent_to_one_series_size(config, invariant):
+    # One series a thousand times larger: in its own units it is the same series, so a
+    # scaled model (unweighted: the default weights would let the giant's noise dominate
+    # the fit, on purpose) forecasts it 1000x and every other series as before. An
+    # unscaled squared-error model fits the giant and forecasts the others far off.
+    rows = feature_rows(n_series=6, n_cutoffs=16, seed=5)
+    rows["target_quantity"] = rows["target_quantity"] - 1  # negative: squared error
+    before = fit_and_predict(rows, config)
+    after = fit_and_predict(multiply_series(rows, "I2", 1000.0), config)
+    one = rows.loc[before.index, "item_id"] == "I2"
+    others_moved = np.abs(after[~one] - before[~one]).mean() / np.abs(before[~one]).mean()
+    giant_ratio = (after[one] / before[one]).median()
+    if invariant:
+        assert others_moved < 0.05
+        assert giant_ratio == pytest.approx(1000.0, rel=0.05)
+    else:
+        assert others_moved > 0.2
+
+
+def test_scaling_travels_with_the_booster():
+    rows = feature_rows()
+    prepared = prepare(rows)
+    booster = fit(prepared[~prepared["is_scoring_row"]], SCALED)
+    scoring = prepared[prepared["is_scoring_row"]]
+    predicted = predict(booster, scoring)
+    # Forecasts come back in the target's units, not as multiples of the level.
+    assert predicted.mean() == pytest.approx(rows["target_quantity"].mean(), rel=0.2)
+    assert "quantity_mean_7d" in booster.attr("scaling")
+
+
+def test_unknown_scale_column_is_rejected():
+    rows = prepare(feature_rows())
+    config = ForecastConfig(**{**SCALED.__dict__, "scale_column": "no_such_column"})
+    with pytest.raises(ValueError, match="scale_column"):
+        fit(rows[~rows["is_scoring_row"]], config)
