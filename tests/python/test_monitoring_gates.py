@@ -15,7 +15,13 @@ from demandcast.project import DbtResult, run_dbt
 
 pytestmark = pytest.mark.integration
 
-GATED = ["--select", "monitoring_alerts+", "--exclude-resource-type", "unit_test"]
+GATED = [
+    "--select",
+    "dq_store_freshness",
+    "monitoring_alerts+",
+    "--exclude-resource-type",
+    "unit_test",
+]
 
 
 def statuses(result: DbtResult) -> dict[str, str]:
