@@ -166,9 +166,13 @@ def test_accuracy_command_end_to_end(tmp_path: Path):
         assert row["dataset"] == "demo"
     models = {row["model"] for row in rows}
     assert models == {
+        # every candidate of forecast_candidates, and the selected one as final
         "demandcast/xgboost",
+        "demandcast/prophet",
+        "demandcast/combination",
         "demandcast/seasonal_naive",
         "demandcast/moving_average",
+        "demandcast/final",
         *(f"peer/{name}" for name in chosen),
     }
     figures = {(row["model"], row["metric"]): row["value"] for row in rows}
