@@ -6,7 +6,6 @@ Config keys ``prophet`` and ``registry`` in _python_models.yml.
 
 from demandcast import warehouse
 from demandcast.prophet_models import FORECAST_ROW_COLUMNS, prophet_candidate
-from demandcast.registry import RegistrySettings, champion_row, run_registry
 
 
 def model(dbt, session):
@@ -20,18 +19,11 @@ def model(dbt, session):
     shares = warehouse.to_pandas(dbt.ref("int_aggregate_shares"))
     events = warehouse.to_pandas(dbt.ref("stg_calendar_events"))
     frequency = dbt.config.get("frequency")
-    prior = warehouse.previous_rows(dbt, session)
-    champion = champion_row(prior, "prophet") if len(prior) else None
-    triggers = warehouse.retraining_triggers(
-        session, "prophet", champion["model_version"] if champion else None
-    )
-    return run_registry(
-        prior,
+    return warehouse.registry_run(
+        dbt,
+        session,
         algorithm="prophet",
-        config=dbt.config.get("prophet"),
         features=[],
+        run_context_relation=dbt.ref("stg_run_context"),
         trainer=lambda config: prophet_candidate(history, rows, shares, events, config, frequency),
-        context=warehouse.run_context(dbt.ref("stg_run_context")),
-        settings=RegistrySettings.from_mapping(dbt.config.get("registry")),
-        triggers=triggers,
     )

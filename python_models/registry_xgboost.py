@@ -7,7 +7,6 @@ demandcast.registry, training in demandcast.forecasting. Config keys ``xgboost``
 
 from demandcast import warehouse
 from demandcast.forecasting import feature_columns, xgboost_candidate
-from demandcast.registry import RegistrySettings, champion_row, run_registry
 
 
 def model(dbt, session):
@@ -17,18 +16,11 @@ def model(dbt, session):
         unique_key="model_version",
     )
     rows = warehouse.to_pandas(dbt.ref("int_forecast_features"))
-    prior = warehouse.previous_rows(dbt, session)
-    champion = champion_row(prior, "xgboost") if len(prior) else None
-    triggers = warehouse.retraining_triggers(
-        session, "xgboost", champion["model_version"] if champion else None
-    )
-    return run_registry(
-        prior,
+    return warehouse.registry_run(
+        dbt,
+        session,
         algorithm="xgboost",
-        config=dbt.config.get("xgboost"),
         features=feature_columns(rows),
+        run_context_relation=dbt.ref("stg_run_context"),
         trainer=lambda config: xgboost_candidate(rows, config),
-        context=warehouse.run_context(dbt.ref("stg_run_context")),
-        settings=RegistrySettings.from_mapping(dbt.config.get("registry")),
-        triggers=triggers,
     )

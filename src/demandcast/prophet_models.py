@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from demandcast import forecasting
 from demandcast.forecasting import choose_origins
 
 FORECAST_ROW_COLUMNS = [
@@ -37,22 +38,7 @@ FORECAST_ROW_COLUMNS = [
     "target_quantity",
     "is_scoring_row",
 ]
-OUTPUT_COLUMNS = [
-    "store_id",
-    "item_id",
-    "cutoff_date",
-    "horizon_step",
-    "target_date",
-    "model_name",
-    "model_version",
-    "is_backtest",
-    "predicted_quantity",
-    "lower_80",
-    "upper_80",
-    "lower_95",
-    "upper_95",
-    "actual_quantity",
-]
+OUTPUT_COLUMNS = forecasting.OUTPUT_COLUMNS  # the same rows as XGBoost's
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,13 @@ from typing import Any
 
 import pandas as pd
 
-from demandcast.registry import RunContext
+from demandcast.registry import (
+    RegistrySettings,
+    RunContext,
+    Trainer,
+    champion_row,
+    run_registry,
+)
 
 
 def to_pandas(relation: Any) -> pd.DataFrame:
@@ -87,3 +93,34 @@ def retraining_triggers(session: Any, algorithm: str, version: str | None) -> li
         f" and model_version = '{version}' group by alert_type order by alert_type",
     )
     return [f"{row.alert_type} x{row.n} (e.g. {row.example})" for row in alerts.itertuples()]
+
+
+def registry_run(
+    dbt: Any,
+    session: Any,
+    *,
+    algorithm: str,
+    features: list[str],
+    trainer: Trainer,
+    run_context_relation: Any,
+) -> pd.DataFrame:
+    """One run of the registry rules inside a registry_* dbt Python model: its previous
+    rows, the previous run's alerts on the champion, the run context and the ``registry``
+    config, then :func:`demandcast.registry.run_registry`.
+
+    ``run_context_relation`` is the model's ``dbt.ref("stg_run_context")``: dbt finds a
+    model's refs in its own file, so the model must make that call itself."""
+    prior = previous_rows(dbt, session)
+    champion = champion_row(prior, algorithm) if len(prior) else None
+    return run_registry(
+        prior,
+        algorithm=algorithm,
+        config=dbt.config.get(algorithm),
+        features=features,
+        trainer=trainer,
+        context=run_context(run_context_relation),
+        settings=RegistrySettings.from_mapping(dbt.config.get("registry")),
+        triggers=retraining_triggers(
+            session, algorithm, champion["model_version"] if champion else None
+        ),
+    )
