@@ -25,5 +25,7 @@ def model(dbt, session):
         algorithm="prophet",
         features=[],
         run_context_relation=dbt.ref("stg_run_context"),
+        config=dbt.config.get("prophet"),
+        registry_config=dbt.config.get("registry"),
         trainer=lambda config: prophet_candidate(history, rows, shares, events, config, frequency),
     )

@@ -22,5 +22,7 @@ def model(dbt, session):
         algorithm="xgboost",
         features=feature_columns(rows),
         run_context_relation=dbt.ref("stg_run_context"),
+        config=dbt.config.get("xgboost"),
+        registry_config=dbt.config.get("registry"),
         trainer=lambda config: xgboost_candidate(rows, config),
     )

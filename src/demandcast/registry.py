@@ -375,6 +375,11 @@ def run_registry(
         The rows of ``algorithm`` that are new or changed, columns REGISTRY_COLUMNS
         (written back with delete+insert on model_version).
     """
+    if not settings.contract or not config:
+        raise ValueError(
+            f"registry run for {algorithm} without its config or data contract: the dbt"
+            " model must pass dbt.config.get(...) values itself"
+        )
     prior = prior if len(prior) else pd.DataFrame(columns=REGISTRY_COLUMNS)
     own = prior[prior["algorithm"] == algorithm].copy()
     champion = champion_row(own, algorithm)
@@ -402,7 +407,9 @@ def run_registry(
         champion.update(_decision("reused", [*reasons, "retrained to the same version"], context))
         return _frame({champion["model_version"]: champion})
 
-    champion_wape, why = _champion_wape(champion, challenger, features, trainer)
+    champion_wape, why = _champion_wape(
+        champion, challenger, features, trainer, settings.contract_hash
+    )
     promote, decision_text = should_promote(
         champion_wape, challenger.backtest_wape, settings.promotion_margin
     )
@@ -428,6 +435,7 @@ def _champion_wape(
     challenger: Candidate,
     features: Sequence[str],
     trainer: Trainer,
+    contract_hash: str,
 ) -> tuple[float | None, str]:
     """The champion's WAPE on the challenger's backtest, or a reason it has none.
 
@@ -439,6 +447,8 @@ def _champion_wape(
         return None, ""
     if json.loads(champion["features_json"]) != list(features):
         return None, "the champion cannot score the current feature set"
+    if champion["contract_hash"] != contract_hash:
+        return None, "the champion was trained under another data contract"
     champion_config = json.loads(champion["config_json"])
     if champion_config == json.loads(_json(challenger.config)):
         return None, "refit of the champion's configuration on current data"

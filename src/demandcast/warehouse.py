@@ -103,23 +103,27 @@ def registry_run(
     features: list[str],
     trainer: Trainer,
     run_context_relation: Any,
+    config: dict[str, Any],
+    registry_config: dict[str, Any],
 ) -> pd.DataFrame:
     """One run of the registry rules inside a registry_* dbt Python model: its previous
     rows, the previous run's alerts on the champion, the run context and the ``registry``
     config, then :func:`demandcast.registry.run_registry`.
 
-    ``run_context_relation`` is the model's ``dbt.ref("stg_run_context")``: dbt finds a
-    model's refs in its own file, so the model must make that call itself."""
+    ``run_context_relation``, ``config`` and ``registry_config`` are the model's own
+    ``dbt.ref("stg_run_context")``, ``dbt.config.get(<algorithm>)`` and
+    ``dbt.config.get("registry")``: dbt finds a model's refs and config keys by reading
+    its file, so the model must make those calls itself (made here, they return nothing)."""
     prior = previous_rows(dbt, session)
     champion = champion_row(prior, algorithm) if len(prior) else None
     return run_registry(
         prior,
         algorithm=algorithm,
-        config=dbt.config.get(algorithm),
+        config=config,
         features=features,
         trainer=trainer,
         context=run_context(run_context_relation),
-        settings=RegistrySettings.from_mapping(dbt.config.get("registry")),
+        settings=RegistrySettings.from_mapping(registry_config),
         triggers=retraining_triggers(
             session, algorithm, champion["model_version"] if champion else None
         ),

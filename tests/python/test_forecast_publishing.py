@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import FULL_BUILD, Warehouse
 
 from demandcast.demo_data import DemoConfig, generate_demo_data
 from demandcast.presets import canonical_vars
-from demandcast.project import run_dbt
+from demandcast.project import PROJECT_DIR, run_dbt
 
 pytestmark = pytest.mark.integration
 
@@ -103,6 +105,17 @@ def test_registry_reuses_retrains_and_a_pinned_version_reproduces_its_forecasts(
     old_version = first.scalar(
         "select model_version from model_registry where algorithm = 'xgboost'"
     )
+    # The version was trained with the YAML's configuration, not a silent default.
+    models = yaml.safe_load((PROJECT_DIR / "python_models" / "_python_models.yml").read_text())
+    configured = next(m for m in models["models"] if m["name"] == "registry_xgboost")
+    expected = configured["config"]["xgboost"]
+    stored = json.loads(
+        first.scalar(
+            f"select config_json from model_registry where model_version = '{old_version}'"
+        )
+    )
+    assert stored["num_boost_round"] == expected["num_boost_round"]
+    assert stored["params"]["max_bin"] == expected["params"]["max_bin"]
     old_forecasts = first.rows(XGBOOST_PUBLISHED)
 
     # A week later the champion is current: reused, nothing trained.

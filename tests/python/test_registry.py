@@ -232,3 +232,21 @@ def test_promotion_rule_and_settings_from_rendered_yaml():
     )
     with pytest.raises(ValueError, match="unknown registry config keys"):
         RegistrySettings.from_mapping({"margin": 1})
+
+
+def test_a_contract_change_replaces_the_champion_even_with_a_worse_backtest():
+    registry = run(pd.DataFrame(), FakeTrainer(), {"error": 0.05})
+    registry = run(registry, FakeTrainer(data="data-2"), {"error": 0.2}, contract="week|other")
+    row = champion(registry)
+    assert "another data contract" in row["promotion_decision"]
+    # ...so the next run under the new contract reuses it instead of retraining forever.
+    trainer = FakeTrainer(data="data-2")
+    registry = run(registry, trainer, {"error": 0.2}, contract="week|other")
+    assert trainer.calls == [] and champion(registry)["last_decision"] == "reused"
+
+
+def test_a_run_without_config_or_contract_is_an_error():
+    with pytest.raises(ValueError, match="without its config or data contract"):
+        run(pd.DataFrame(), FakeTrainer(), {}, contract="x")
+    with pytest.raises(ValueError, match="without its config or data contract"):
+        run(pd.DataFrame(), FakeTrainer(), {"error": 0.1}, contract="")
