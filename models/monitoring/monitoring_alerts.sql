@@ -44,7 +44,7 @@ recent_accuracy as (
     cross join run_context
     left join registry
         on accuracy.model_version = registry.model_version
-    where accuracy.forecast_origin_date > {{ dbt.dateadd('day', -horizon_days, 'run_context.as_of_date') }}
+    where accuracy.forecast_origin_date >= {{ dbt.dateadd('day', -horizon_days, 'run_context.as_of_date') }}
 ),
 
 current_run as (
