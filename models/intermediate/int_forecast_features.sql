@@ -21,18 +21,22 @@
 {%- set sales_keys = ['store_id', 'item_id', 'period_end_date', 'quantity', 'is_zero_filled', 'is_no_data',
     'period_number',
     'department_id', 'category_id', 'store_type', 'region'] %}
-{%- set feature_columns = [] %}
-{%- do feature_columns.extend(columns_except(ref('int_sales_features'), sales_keys, 'expanded')) %}
-{%- do feature_columns.extend(columns_except(ref('int_store_features'), ['store_id', 'period_end_date'],
-    'store_features')) %}
-{%- do feature_columns.extend(columns_except(ref('int_store_department_features'),
-    ['store_id', 'department_id', 'period_end_date'], 'department_features')) %}
-{%- do feature_columns.extend(columns_except(ref('int_store_category_features'),
-    ['store_id', 'category_id', 'period_end_date'], 'category_features')) %}
-{%- do feature_columns.extend(columns_except(ref('int_price_features'), ['store_id', 'item_id', 'period_end_date'],
-    'price_features')) %}
-{%- do feature_columns.extend(columns_except(ref('int_exogenous_features'),
-    ['store_id', 'period_end_date', 'exogenous_values_published'], 'exogenous_features')) %}
+{#- Features of the series at the cut-off (one row per series x cut-off, joined before the
+    rows are expanded over the horizon steps), then the target period's calendar. -#}
+{%- set cutoff_sources = [
+    (ref('int_store_features'), ['store_id', 'period_end_date'], 'store_features'),
+    (ref('int_store_department_features'), ['store_id', 'department_id', 'period_end_date'], 'department_features'),
+    (ref('int_store_category_features'), ['store_id', 'category_id', 'period_end_date'], 'category_features'),
+    (ref('int_price_features'), ['store_id', 'item_id', 'period_end_date'], 'price_features'),
+    (ref('int_exogenous_features'), ['store_id', 'period_end_date', 'exogenous_values_published'],
+        'exogenous_features'),
+] %}
+{%- set cutoff_columns = [] %}
+{%- set feature_columns = columns_except(ref('int_sales_features'), sales_keys, 'expanded') %}
+{%- for relation, keys, alias in cutoff_sources %}
+    {%- do cutoff_columns.extend(columns_except(relation, keys, alias)) %}
+    {%- do feature_columns.extend(columns_except(relation, keys, 'expanded')) %}
+{%- endfor %}
 {%- do feature_columns.extend(columns_except(ref('int_calendar_features'), ['period_end_date'],
     'calendar_features', prefix='target_')) %}
 
@@ -114,17 +118,56 @@ series_at_cutoffs as (
     where sales_features.periods_since_last_row < {{ feature_setting('discontinued_after_periods') }}
 ),
 
+cutoff_rows as (
+    select
+        series_at_cutoffs.*{% for w in windows %},
+        {#- The series' level a season before the cut-off: with the level at the cut-off, the
+            growth since last year. -#}
+        {%- set mean = 'quantity_mean_' ~ w ~ period_suffix() %}
+        last_year_at_cutoff.{{ mean }} as {{ mean }}_last_year{% endfor %}{% for column in cutoff_columns %},
+        {{ column }}{% endfor %}
+    from series_at_cutoffs
+    left join sales_features as last_year_at_cutoff
+        on
+            series_at_cutoffs.store_id = last_year_at_cutoff.store_id
+            and series_at_cutoffs.item_id = last_year_at_cutoff.item_id
+            and {{ add_periods('series_at_cutoffs.period_end_date', '-' ~ season) }}
+            = last_year_at_cutoff.period_end_date
+    left join store_features
+        on
+            series_at_cutoffs.store_id = store_features.store_id
+            and series_at_cutoffs.period_end_date = store_features.period_end_date
+    left join department_features
+        on
+            series_at_cutoffs.store_id = department_features.store_id
+            and series_at_cutoffs.department_id = department_features.department_id
+            and series_at_cutoffs.period_end_date = department_features.period_end_date
+    left join category_features
+        on
+            series_at_cutoffs.store_id = category_features.store_id
+            and series_at_cutoffs.category_id = category_features.category_id
+            and series_at_cutoffs.period_end_date = category_features.period_end_date
+    left join price_features
+        on
+            series_at_cutoffs.store_id = price_features.store_id
+            and series_at_cutoffs.item_id = price_features.item_id
+            and series_at_cutoffs.period_end_date = price_features.period_end_date
+    left join exogenous_features
+        on
+            series_at_cutoffs.store_id = exogenous_features.store_id
+            and series_at_cutoffs.period_end_date = exogenous_features.period_end_date
+),
+
 expanded as (
     select
-        series_at_cutoffs.*,
+        cutoff_rows.*,
         horizon_steps.horizon_step,
-        {{ add_periods('series_at_cutoffs.period_end_date', 'horizon_steps.horizon_step') }} as target_date,
-        {{ add_periods('series_at_cutoffs.period_end_date', 'horizon_steps.horizon_step - ' ~ season) }}
+        {{ add_periods('cutoff_rows.period_end_date', 'horizon_steps.horizon_step') }} as target_date,
+        {{ add_periods('cutoff_rows.period_end_date', 'horizon_steps.horizon_step - ' ~ season) }}
             as same_period_last_year_date,
-        {{ add_periods('series_at_cutoffs.period_end_date', 'horizon_steps.horizon_step - ' ~ (2 * season)) }}
-            as same_period_two_years_ago_date,
-        {{ add_periods('series_at_cutoffs.period_end_date', '-' ~ season) }} as cutoff_last_year_date
-    from series_at_cutoffs
+        {{ add_periods('cutoff_rows.period_end_date', 'horizon_steps.horizon_step - ' ~ (2 * season)) }}
+            as same_period_two_years_ago_date
+    from cutoff_rows
     cross join horizon_steps
 ),
 
@@ -156,10 +199,8 @@ final as (
         case
             when two_years_ago.period_end_date <= expanded.period_end_date then two_years_ago.quantity
         end as quantity_same_period_two_years_ago{% for w in windows %},
-        {#- The series' level a season before the cut-off: with the level at the cut-off, the
-            growth since last year. -#}
         {%- set mean = 'quantity_mean_' ~ w ~ period_suffix() %}
-        last_year_at_cutoff.{{ mean }} as {{ mean }}_last_year{% endfor %}{% for column in feature_columns %},
+        expanded.{{ mean }}_last_year{% endfor %}{% for column in feature_columns %},
         {{ column }}{% endfor %}
     from expanded
     left join gap_filled as target_period
@@ -188,34 +229,6 @@ final as (
             expanded.store_id = two_years_ago.store_id
             and expanded.item_id = two_years_ago.item_id
             and expanded.same_period_two_years_ago_date = two_years_ago.period_end_date
-    left join sales_features as last_year_at_cutoff
-        on
-            expanded.store_id = last_year_at_cutoff.store_id
-            and expanded.item_id = last_year_at_cutoff.item_id
-            and expanded.cutoff_last_year_date = last_year_at_cutoff.period_end_date
-    left join store_features
-        on
-            expanded.store_id = store_features.store_id
-            and expanded.period_end_date = store_features.period_end_date
-    left join department_features
-        on
-            expanded.store_id = department_features.store_id
-            and expanded.department_id = department_features.department_id
-            and expanded.period_end_date = department_features.period_end_date
-    left join category_features
-        on
-            expanded.store_id = category_features.store_id
-            and expanded.category_id = category_features.category_id
-            and expanded.period_end_date = category_features.period_end_date
-    left join price_features
-        on
-            expanded.store_id = price_features.store_id
-            and expanded.item_id = price_features.item_id
-            and expanded.period_end_date = price_features.period_end_date
-    left join exogenous_features
-        on
-            expanded.store_id = exogenous_features.store_id
-            and expanded.period_end_date = exogenous_features.period_end_date
     left join calendar_features
         on expanded.target_date = calendar_features.period_end_date
 )
