@@ -192,8 +192,11 @@ _BARE = (
 )
 
 
-def bench_features(scale: float, workdir: Path) -> list[Measurement]:
-    """Feature build vs the bare query on a synthetic panel (see the module docstring)."""
+def _synthetic_setup(
+    scale: float, workdir: Path, extra_vars: dict[str, Any] | None = None
+) -> tuple[str, list[Measurement], dict[str, str], list[str]]:
+    """Write a synthetic panel; return the dataset name, the writing figure, the
+    environment and the dbt arguments (vars included) of the measured steps."""
     dataset = f"synthetic M5 x{scale:g}"
     panel = workdir / "panel"
     started = time.perf_counter()
@@ -207,12 +210,10 @@ def bench_features(scale: float, workdir: Path) -> list[Measurement]:
             f"{counts['series']} series, {counts['sales_rows']} rows",
         ),
     ]
-    database = workdir / "bench.duckdb"
-    memory_limit = os.environ.get("DEMANDCAST_MEMORY_LIMIT", "6GB")
     env = {
         **os.environ,
-        "DEMANDCAST_DUCKDB_PATH": str(database),
-        "DEMANDCAST_MEMORY_LIMIT": memory_limit,
+        "DEMANDCAST_DUCKDB_PATH": str(workdir / "bench.duckdb"),
+        "DEMANDCAST_MEMORY_LIMIT": os.environ.get("DEMANDCAST_MEMORY_LIMIT", "6GB"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
     dbt_args = [
@@ -223,8 +224,48 @@ def bench_features(scale: float, workdir: Path) -> list[Measurement]:
         "--target-path",
         str(workdir / "target"),
         "--vars",
-        json.dumps(canonical_vars(panel)),
+        json.dumps({**canonical_vars(panel), **(extra_vars or {})}),
     ]
+    return dataset, measurements, env, dbt_args
+
+
+def _model_seconds(workdir: Path) -> dict[str, float]:
+    """Execution seconds of each model of the last dbt command, from run_results.json."""
+    results = json.loads((workdir / "target" / "run_results.json").read_text())["results"]
+    return {
+        entry["unique_id"].split(".")[-1]: entry.get("execution_time", 0.0)
+        for entry in results
+        if entry["unique_id"].startswith("model.")
+    }
+
+
+def _bare_floor(
+    dataset: str, workdir: Path, env: dict[str, str], feature_seconds: float, label: str
+) -> Measurement:
+    """Measure the hand-written window query on the build's int_sales_gap_filled."""
+    wall, peak, _ = measured_run(
+        [
+            sys.executable,
+            "-c",
+            _BARE,
+            env["DEMANDCAST_DUCKDB_PATH"],
+            env["DEMANDCAST_MEMORY_LIMIT"],
+            bare_feature_sql("main.int_sales_gap_filled"),
+        ],
+        env,
+    )
+    return Measurement(
+        dataset,
+        "bare DuckDB query, same windows",
+        wall,
+        peak,
+        f"{label} / bare = {feature_seconds / wall:.2f}",
+    )
+
+
+def bench_features(scale: float, workdir: Path) -> list[Measurement]:
+    """Feature build vs the bare query on a synthetic panel (see the module docstring)."""
+    dataset, measurements, env, dbt_args = _synthetic_setup(scale, workdir)
     wall, peak, _ = measured_run(
         [dbt_executable(), "run", "--select", "+int_sales_gap_filled", *dbt_args], env
     )
@@ -232,11 +273,7 @@ def bench_features(scale: float, workdir: Path) -> list[Measurement]:
     wall, peak, _ = measured_run(
         [dbt_executable(), "run", "--select", "int_sales_features", *dbt_args], env
     )
-    model_seconds = next(
-        entry["execution_time"]
-        for entry in json.loads((workdir / "target" / "run_results.json").read_text())["results"]
-        if entry["unique_id"].endswith(".int_sales_features")
-    )
+    model_seconds = _model_seconds(workdir)["int_sales_features"]
     measurements.append(
         Measurement(
             dataset,
@@ -246,26 +283,31 @@ def bench_features(scale: float, workdir: Path) -> list[Measurement]:
             f"model alone {model_seconds:.1f} s",
         )
     )
-    bare_wall, bare_peak, _ = measured_run(
-        [
-            sys.executable,
-            "-c",
-            _BARE,
-            str(database),
-            memory_limit,
-            bare_feature_sql("main.int_sales_gap_filled"),
-        ],
-        env,
+    measurements.append(_bare_floor(dataset, workdir, env, model_seconds, "model alone"))
+    return measurements
+
+
+# The configuration of the scale benchmark, on top of the canonical vars: the project's
+# settings for a panel of this size (see README, "Large panels").
+SCALE_VARS: dict[str, Any] = {}
+
+
+def bench_scale(scale: float, workdir: Path, slowest: int = 12) -> list[Measurement]:
+    """The whole ``dbt build`` on a synthetic panel, with the models' breakdown and the
+    bare window query as the floor of the feature step (see the module docstring)."""
+    dataset, measurements, env, dbt_args = _synthetic_setup(scale, workdir, SCALE_VARS)
+    wall, peak, _ = measured_run([dbt_executable(), "build", *dbt_args], env)
+    measurements.append(Measurement(dataset, "dbt build (end to end)", wall, peak))
+    seconds = _model_seconds(workdir)
+    ranked = sorted(seconds.items(), key=lambda item: item[1], reverse=True)
+    for name, model_wall in ranked[:slowest]:
+        measurements.append(Measurement(dataset, name, model_wall, None, "model, from run_results"))
+    rest = sum(value for _, value in ranked[slowest:])
+    measurements.append(
+        Measurement(dataset, f"{len(ranked) - slowest} other models", rest, None, "summed")
     )
     measurements.append(
-        Measurement(
-            dataset,
-            "bare DuckDB query, same windows",
-            bare_wall,
-            bare_peak,
-            f"dbt / bare = {wall / bare_wall:.2f}, "
-            f"model alone / bare = {model_seconds / bare_wall:.2f}",
-        )
+        _bare_floor(dataset, workdir, env, seconds["int_sales_features"], "int_sales_features")
     )
     return measurements
 
@@ -464,11 +506,16 @@ def main(argv: list[str] | None = None) -> int:
     features = sub.add_parser("features", help="feature build vs bare query, synthetic panel")
     features.add_argument("--scale", type=float, default=1.0, help="1.0 = 30,490 series")
     features.add_argument("--work", type=Path, help="work folder (default: a temporary one)")
+    scale_parser = sub.add_parser("scale", help="whole dbt build on synthetic M5-scale panels")
+    scale_parser.add_argument(
+        "--scales", default="0.1,1.0", help="comma-separated; 1.0 = 30,490 series x 1,941 days"
+    )
+    scale_parser.add_argument("--work", type=Path, help="work folder (default: a temporary one)")
     prophet = sub.add_parser("prophet", help="Prophet fits/s: sequential vs process pool")
     prophet.add_argument("--series", type=int, default=24)
     prophet.add_argument("--days", type=int, default=730)
     prophet.add_argument("--workers", type=int, default=0, help="0 = one per core")
-    for each in (accuracy_parser, build, features, prophet):
+    for each in (accuracy_parser, build, features, scale_parser, prophet):
         each.add_argument("--out", type=Path, help="also write the figures as JSON here")
     args = parser.parse_args(argv)
 
@@ -480,6 +527,13 @@ def main(argv: list[str] | None = None) -> int:
             return main_accuracy(args, workdir)
         if args.command == "prophet":
             measurements = bench_prophet(args.series, args.days, args.workers)
+        elif args.command == "scale":
+            measurements = []
+            for scale in (float(text) for text in args.scales.split(",")):
+                workdir = (args.work or Path(temporary)) / f"scale-{scale:g}"
+                workdir.mkdir(parents=True, exist_ok=True)
+                measurements += bench_scale(scale, workdir)
+                print_table(measurements)
         elif args.command == "features":
             workdir = args.work or Path(temporary)
             workdir.mkdir(parents=True, exist_ok=True)
