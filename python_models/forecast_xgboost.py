@@ -14,4 +14,8 @@ def model(dbt, session):
     registry = warehouse.to_pandas(dbt.ref("registry_xgboost"))
     settings = RegistrySettings.from_mapping(dbt.config.get("registry"))
     row = scoring_row(registry, "xgboost", settings.pinned_version)
-    return score_registered(warehouse.to_pandas(dbt.ref("int_forecast_features")), row)
+    features = dbt.ref("int_forecast_features")
+    scoring = warehouse.to_pandas_where(
+        features, "is_scoring_row", warehouse.column_names(features)
+    )
+    return score_registered(scoring, row)

@@ -32,3 +32,23 @@ from (
 select cast(generated.{{ column_name }} as integer) as {{ column_name }}
 from range(1, {{ n + 1 }}) as generated ({{ column_name }})
 {%- endmacro %}
+
+
+{#- Whether a series falls in a stable sample of about `share` of all series (1 = all):
+    md5(key)'s first four hex digits below share x 16^4. The same series on every
+    run and warehouse (md5 is portable; its lowercase hex compares like the number). -#}
+{% macro in_series_sample(key_columns, share) %}
+    {%- if share is none or share >= 1 -%}
+        true
+    {%- elif share <= 0 -%}
+        {{ exceptions.raise_compiler_error("var training_series_share must be in (0, 1]; got " ~ share) }}
+    {%- else -%}
+        {%- set parts = [] -%}
+        {%- for column in key_columns -%}
+            {%- do parts.append("coalesce(cast(" ~ column ~ " as " ~ dbt.type_string() ~ "), '')") -%}
+            {%- if not loop.last %}{% do parts.append("'|'") %}{% endif -%}
+        {%- endfor -%}
+        {#- A 32-digit hash is below a 4-digit bound exactly when its first four digits are. -#}
+        {{ dbt.hash(dbt.concat(parts)) }} < '{{ '%04x' % ((share * 65536) | round | int) }}'
+    {%- endif -%}
+{% endmacro %}

@@ -120,7 +120,11 @@ series_at_cutoffs as (
 
 cutoff_rows as (
     select
-        series_at_cutoffs.*{% for w in windows %},
+        series_at_cutoffs.*,
+        {#- Training rows come from this stable sample of series (var training_series_share);
+            backtests and the published forecast cover every series. #}
+        {{ in_series_sample(['series_at_cutoffs.store_id', 'series_at_cutoffs.item_id'], var('training_series_share')) }}
+            as is_training_sample{% for w in windows %},
         {#- The series' level a season before the cut-off: with the level at the cut-off, the
             growth since last year. -#}
         {%- set mean = 'quantity_mean_' ~ w ~ period_suffix() %}
@@ -179,6 +183,7 @@ final as (
         expanded.horizon_step,
         expanded.target_date,
         expanded.is_scoring_row,
+        expanded.is_training_sample,
         target_period.quantity as target_quantity,
         expanded.department_id,
         expanded.category_id,

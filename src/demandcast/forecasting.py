@@ -27,7 +27,7 @@ import xgboost as xgb
 
 KEY_COLUMNS = ["store_id", "item_id", "cutoff_date", "horizon_step", "target_date"]
 TARGET = "target_quantity"
-NOT_FEATURES = {"cutoff_date", "target_date", "is_scoring_row", TARGET}
+NOT_FEATURES = {"cutoff_date", "target_date", "is_scoring_row", "is_training_sample", TARGET}
 OUTPUT_COLUMNS = [
     *KEY_COLUMNS,
     "model_name",
@@ -106,9 +106,11 @@ class ForecastConfig:
         return cls(**mapping)
 
 
-def feature_columns(frame: pd.DataFrame) -> list[str]:
-    """The model's features: every column but keys, labels and flags, in frame order."""
-    return [column for column in frame.columns if column not in NOT_FEATURES]
+def feature_columns(columns: pd.DataFrame | Sequence[str]) -> list[str]:
+    """The model's features: every column (of a frame, or names) but keys, labels and
+    flags, in order."""
+    names = columns.columns if isinstance(columns, pd.DataFrame) else columns
+    return [str(column) for column in names if column not in NOT_FEATURES]
 
 
 def _categorical_columns(frame: pd.DataFrame, columns: Sequence[str]) -> list[str]:
@@ -219,26 +221,54 @@ def predict(booster: xgb.Booster, frame: pd.DataFrame) -> np.ndarray:
     return booster.predict(_matrix(scaled, columns)) * level
 
 
-def period_days(frame: pd.DataFrame) -> int:
-    """Days per period, read off the rows (target = cut-off + step periods)."""
-    days = (frame["target_date"] - frame["cutoff_date"]).dt.days / frame["horizon_step"]
-    return round(float(days.iloc[0]))
+# Per cut-off aggregates that choose the backtest origins: computed in pandas by
+# cutoff_summary, or in the warehouse from these expressions (warehouse.aggregate), so a
+# large feature table need not be read to find them.
+CUTOFF_SUMMARY = {
+    "last_target_date": "max(target_date)",
+    "last_known_target_date": "max(case when target_quantity is not null then target_date end)",
+    "horizon_steps": "max(horizon_step)",
+}
+CUTOFF_SUMMARY_KEYS = ["cutoff_date", "is_scoring_row"]
 
 
-def choose_origins(frame: pd.DataFrame, count: int) -> list[pd.Timestamp]:
+def cutoff_summary(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per cut-off (and scoring flag): the CUTOFF_SUMMARY aggregates."""
+    known_dates = frame["target_date"].where(frame[TARGET].notna())
+    grouped = frame.assign(_known=known_dates).groupby(CUTOFF_SUMMARY_KEYS, as_index=False)
+    return grouped.agg(
+        last_target_date=("target_date", "max"),
+        last_known_target_date=("_known", "max"),
+        horizon_steps=("horizon_step", "max"),
+    )
+
+
+def origins_from_summary(summary: pd.DataFrame, count: int) -> list[pd.Timestamp]:
     """The latest ``count`` cut-offs whose whole horizon is known, a horizon apart.
 
     A cut-off qualifies when its last target date is no later than the last date with a
     known target; the next origin back is the latest qualifying cut-off at least one
     horizon earlier, so test windows do not overlap.
+
+    Args:
+        summary: :func:`cutoff_summary` of the feature rows (or the same from SQL).
+        count: Origins wanted.
     """
-    known = frame[frame[TARGET].notna()]
-    if known.empty:
+    summary = summary.assign(
+        cutoff_date=pd.to_datetime(summary["cutoff_date"]),
+        last_target_date=pd.to_datetime(summary["last_target_date"]),
+        last_known_target_date=pd.to_datetime(summary["last_known_target_date"]),
+    )
+    known_until = summary["last_known_target_date"].max()
+    if pd.isna(known_until):
         return []
-    known_until = known["target_date"].max()
-    horizon_days = int(frame["horizon_step"].max()) * period_days(frame)
-    last_target = frame[~frame["is_scoring_row"]].groupby("cutoff_date")["target_date"].max()
-    eligible = sorted(last_target[last_target <= known_until].index, reverse=True)
+    training = summary[~summary["is_scoring_row"].astype(bool)]
+    # The last target of a cut-off is a whole horizon after it.
+    spans = (training["last_target_date"] - training["cutoff_date"]).dt.days
+    horizon_days = int(spans.max())
+    eligible = sorted(
+        training.loc[training["last_target_date"] <= known_until, "cutoff_date"], reverse=True
+    )
     origins: list[pd.Timestamp] = []
     for cutoff in eligible:
         if not origins or (origins[-1] - cutoff).days >= horizon_days:
@@ -246,6 +276,19 @@ def choose_origins(frame: pd.DataFrame, count: int) -> list[pd.Timestamp]:
         if len(origins) == count:
             break
     return origins
+
+
+def training_rows_condition(origins: Sequence[pd.Timestamp]) -> str:
+    """SQL condition on int_forecast_features selecting what training reads: the known
+    rows of the sampled series, and every series' rows at the backtest origins."""
+    dates = ", ".join(f"cast('{origin:%Y-%m-%d}' as date)" for origin in origins)
+    at_origins = f" or cutoff_date in ({dates})" if origins else ""
+    return f"not is_scoring_row and (is_training_sample{at_origins})"
+
+
+def choose_origins(frame: pd.DataFrame, count: int) -> list[pd.Timestamp]:
+    """:func:`origins_from_summary` of the frame's own :func:`cutoff_summary`."""
+    return origins_from_summary(cutoff_summary(frame), count)
 
 
 def horizon_bucket(steps: pd.Series, buckets: Sequence[int]) -> pd.Series:
@@ -407,9 +450,16 @@ def train(frame: pd.DataFrame, config: ForecastConfig) -> TrainedForecast:
         raise ValueError("no cut-off has a fully known horizon: nothing to backtest")
     features = feature_columns(frame)
 
+    # Training rows come from the sampled series (is_training_sample, when present);
+    # every series is backtested.
+    sampled = (
+        frame["is_training_sample"].astype(bool)
+        if "is_training_sample" in frame.columns
+        else pd.Series(True, index=frame.index)
+    )
     backtests = []
     for origin in origins:
-        train_rows = frame[(frame["target_date"] <= origin) & frame[TARGET].notna()]
+        train_rows = frame[(frame["target_date"] <= origin) & frame[TARGET].notna() & sampled]
         test = frame[(frame["cutoff_date"] == origin) & frame[TARGET].notna()]
         booster = fit(train_rows, config)
         version = model_version(config, features, train_rows)
@@ -429,7 +479,7 @@ def train(frame: pd.DataFrame, config: ForecastConfig) -> TrainedForecast:
             )
         )
 
-    train_rows = frame[frame[TARGET].notna() & ~frame["is_scoring_row"]]
+    train_rows = frame[frame[TARGET].notna() & ~frame["is_scoring_row"] & sampled]
     return TrainedForecast(
         booster=fit(train_rows, config),
         version=model_version(config, features, train_rows),

@@ -251,17 +251,20 @@ def _finish(merged: pd.DataFrame, version: str, backtest: bool) -> pd.DataFrame:
     return out[OUTPUT_COLUMNS].sort_values(OUTPUT_COLUMNS[:4]).reset_index(drop=True)
 
 
+def _typed_rows(rows: pd.DataFrame, shares: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rows = rows.assign(
+        cutoff_date=pd.to_datetime(rows["cutoff_date"]),
+        target_date=pd.to_datetime(rows["target_date"]),
+    )
+    return rows, shares.assign(cutoff_date=pd.to_datetime(shares["cutoff_date"]))
+
+
 def _typed_inputs(
     history: pd.DataFrame, rows: pd.DataFrame, shares: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     history = history.assign(period_end_date=pd.to_datetime(history["period_end_date"]))
     history = history.sort_values(["level_id", "period_end_date"]).reset_index(drop=True)
-    rows = rows.assign(
-        cutoff_date=pd.to_datetime(rows["cutoff_date"]),
-        target_date=pd.to_datetime(rows["target_date"]),
-    )
-    shares = shares.assign(cutoff_date=pd.to_datetime(shares["cutoff_date"]))
-    return history, rows, shares
+    return (history, *_typed_rows(rows, shares))
 
 
 def _future(
@@ -346,11 +349,7 @@ def score_registered(row: dict[str, Any], rows: pd.DataFrame, shares: pd.DataFra
     stored models forecast the scoring rows' dates, split by the current shares."""
     from demandcast.registry import from_parquet_bytes
 
-    rows = rows.assign(
-        cutoff_date=pd.to_datetime(rows["cutoff_date"]),
-        target_date=pd.to_datetime(rows["target_date"]),
-    )
-    shares = shares.assign(cutoff_date=pd.to_datetime(shares["cutoff_date"]))
+    rows, shares = _typed_rows(rows, shares)
     scoring = rows[rows["is_scoring_row"]]
     calibration = json.loads(row["calibration_json"])
     models = json.loads(bytes(row["artifact"]).decode())

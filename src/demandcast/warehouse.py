@@ -70,6 +70,22 @@ def to_pandas_where(relation: Any, condition: str, columns: list[str]) -> pd.Dat
     return to_pandas(relation.where(condition).select(*columns))
 
 
+def column_names(relation: Any) -> list[str]:
+    """The relation's column names (DuckDB, Snowpark and PySpark all have ``.columns``)."""
+    return [str(name) for name in relation.columns]
+
+
+def aggregate(relation: Any, expressions: dict[str, str], group_by: list[str]) -> pd.DataFrame:
+    """``select <group_by>, <expression> as <name>, ... group by <group_by>`` in the
+    warehouse, as a pandas frame."""
+    selected = ", ".join([*group_by, *(f"{sql} as {name}" for name, sql in expressions.items())])
+    if hasattr(relation, "aggregate"):  # DuckDB
+        return to_pandas(relation.aggregate(selected, ", ".join(group_by)))
+    raise NotImplementedError(
+        f"aggregate() for a {type(relation).__name__}: add this adapter's call here"
+    )
+
+
 def database_folder(session: Any) -> str:
     """Folder of the session's database file (DuckDB); '.' for an in-memory database."""
     found = query(

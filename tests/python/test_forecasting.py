@@ -218,3 +218,57 @@ def test_unknown_scale_column_is_rejected():
     config = ForecastConfig(**{**SCALED.__dict__, "scale_column": "no_such_column"})
     with pytest.raises(ValueError, match="scale_column"):
         fit(rows[~rows["is_scoring_row"]], config)
+
+
+def test_origins_from_a_warehouse_summary_match_the_frame():
+    # The registry reads the per-cut-off summary from the warehouse (warehouse.aggregate on
+    # CUTOFF_SUMMARY): the origins must be the ones the frame itself gives.
+    import duckdb
+
+    from demandcast import warehouse
+    from demandcast.forecasting import CUTOFF_SUMMARY, CUTOFF_SUMMARY_KEYS, origins_from_summary
+
+    rows = feature_rows(horizon=14, every=7)
+    connection = duckdb.connect()
+    relation = connection.from_df(rows)
+    summary = warehouse.aggregate(relation, CUTOFF_SUMMARY, CUTOFF_SUMMARY_KEYS)
+    assert origins_from_summary(summary, 3) == choose_origins(rows, 3)
+    assert len(origins_from_summary(summary, 3)) == 3
+
+
+def sampled_rows() -> pd.DataFrame:
+    rows = feature_rows(n_series=6)
+    return rows.assign(is_training_sample=rows["item_id"].isin(["I0", "I2", "I3", "I5"]))
+
+
+def test_series_outside_the_training_sample_are_backtested_but_never_learned_from():
+    rows = sampled_rows()
+    origins = choose_origins(rows, FAST.backtest_origins)
+    poisoned = rows.copy()
+    outside = ~poisoned["is_training_sample"] & poisoned["target_quantity"].notna()
+    poisoned.loc[outside & ~poisoned["cutoff_date"].isin(origins), "target_quantity"] = 1e6
+    clean, dirty = forecast(rows, FAST), forecast(poisoned, FAST)
+    # Predictions ignore the poisoned targets of series outside the sample ...
+    np.testing.assert_array_equal(
+        clean["predicted_quantity"].to_numpy(), dirty["predicted_quantity"].to_numpy()
+    )
+    # ... and every series is backtested and published.
+    backtested = clean.loc[clean["is_backtest"], "item_id"].unique()
+    assert sorted(backtested) == sorted(rows["item_id"].unique())
+
+
+def test_reading_only_the_training_rows_gives_the_same_model():
+    # registry_xgboost reads the rows of training_rows_condition(origins), not the table.
+    import duckdb
+
+    from demandcast.forecasting import train, training_rows_condition
+
+    rows = sampled_rows()
+    origins = choose_origins(rows, FAST.backtest_origins)
+    connection = duckdb.connect()
+    read = connection.from_df(rows).filter(training_rows_condition(origins)).df()
+    assert len(read) < len(rows)
+    assert not read["is_scoring_row"].any()
+    whole, partial = train(rows, FAST), train(read, FAST)
+    assert whole.version == partial.version
+    pd.testing.assert_frame_equal(whole.backtest, partial.backtest)
