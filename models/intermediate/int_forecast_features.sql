@@ -32,10 +32,10 @@
         'exogenous_features'),
 ] %}
 {%- set cutoff_columns = [] %}
-{%- set feature_columns = columns_except(ref('int_sales_features'), sales_keys, 'expanded') %}
+{%- set feature_columns = columns_except(ref('int_sales_features'), sales_keys, 'cutoff_rows') %}
 {%- for relation, keys, alias in cutoff_sources %}
     {%- do cutoff_columns.extend(columns_except(relation, keys, alias)) %}
-    {%- do feature_columns.extend(columns_except(relation, keys, 'expanded')) %}
+    {%- do feature_columns.extend(columns_except(relation, keys, 'cutoff_rows')) %}
 {%- endfor %}
 {%- do feature_columns.extend(columns_except(ref('int_calendar_features'), ['period_end_date'],
     'calendar_features', prefix='target_')) %}
@@ -162,9 +162,14 @@ cutoff_rows as (
             and series_at_cutoffs.period_end_date = exogenous_features.period_end_date
 ),
 
+{#- The horizon's rows are narrow (keys, target and same-period-last-year values); the
+    wide cut-off features join them once, at the end. #}
 expanded as (
     select
-        cutoff_rows.*,
+        cutoff_rows.store_id,
+        cutoff_rows.item_id,
+        cutoff_rows.period_end_date as cutoff_date,
+        cutoff_rows.is_scoring_row,
         horizon_steps.horizon_step,
         {{ add_periods('cutoff_rows.period_end_date', 'horizon_steps.horizon_step') }} as target_date,
         {{ add_periods('cutoff_rows.period_end_date', 'horizon_steps.horizon_step - ' ~ season) }}
@@ -175,38 +180,28 @@ expanded as (
     cross join horizon_steps
 ),
 
-final as (
+target_values as (
     select
         expanded.store_id,
         expanded.item_id,
-        expanded.period_end_date as cutoff_date,
+        expanded.cutoff_date,
         expanded.horizon_step,
         expanded.target_date,
-        expanded.is_scoring_row,
-        expanded.is_training_sample,
         target_period.quantity as target_quantity,
-        expanded.department_id,
-        expanded.category_id,
-        expanded.store_type,
-        expanded.region,
-        expanded.quantity as quantity_at_cutoff,
         case
-            when last_year.period_end_date <= expanded.period_end_date then last_year.quantity
+            when last_year.period_end_date <= expanded.cutoff_date then last_year.quantity
         end as quantity_same_period_last_year,
         {#- The periods either side of it, and the same period two seasons back: a seasonal
             peak that moved by a period (a holiday) and a second year of the same season. -#}
         case
-            when last_year_before.period_end_date <= expanded.period_end_date then last_year_before.quantity
+            when last_year_before.period_end_date <= expanded.cutoff_date then last_year_before.quantity
         end as quantity_same_period_last_year_before,
         case
-            when last_year_after.period_end_date <= expanded.period_end_date then last_year_after.quantity
+            when last_year_after.period_end_date <= expanded.cutoff_date then last_year_after.quantity
         end as quantity_same_period_last_year_after,
         case
-            when two_years_ago.period_end_date <= expanded.period_end_date then two_years_ago.quantity
-        end as quantity_same_period_two_years_ago{% for w in windows %},
-        {%- set mean = 'quantity_mean_' ~ w ~ period_suffix() %}
-        expanded.{{ mean }}_last_year{% endfor %}{% for column in feature_columns %},
-        {{ column }}{% endfor %}
+            when two_years_ago.period_end_date <= expanded.cutoff_date then two_years_ago.quantity
+        end as quantity_same_period_two_years_ago
     from expanded
     left join gap_filled as target_period
         on
@@ -234,8 +229,38 @@ final as (
             expanded.store_id = two_years_ago.store_id
             and expanded.item_id = two_years_ago.item_id
             and expanded.same_period_two_years_ago_date = two_years_ago.period_end_date
+),
+
+final as (
+    select
+        target_values.store_id,
+        target_values.item_id,
+        target_values.cutoff_date,
+        target_values.horizon_step,
+        target_values.target_date,
+        cutoff_rows.is_scoring_row,
+        cutoff_rows.is_training_sample,
+        target_values.target_quantity,
+        cutoff_rows.department_id,
+        cutoff_rows.category_id,
+        cutoff_rows.store_type,
+        cutoff_rows.region,
+        cutoff_rows.quantity as quantity_at_cutoff,
+        target_values.quantity_same_period_last_year,
+        target_values.quantity_same_period_last_year_before,
+        target_values.quantity_same_period_last_year_after,
+        target_values.quantity_same_period_two_years_ago{% for w in windows %},
+        {%- set mean = 'quantity_mean_' ~ w ~ period_suffix() %}
+        cutoff_rows.{{ mean }}_last_year{% endfor %}{% for column in feature_columns %},
+        {{ column }}{% endfor %}
+    from target_values
+    inner join cutoff_rows
+        on
+            target_values.store_id = cutoff_rows.store_id
+            and target_values.item_id = cutoff_rows.item_id
+            and target_values.cutoff_date = cutoff_rows.period_end_date
     left join calendar_features
-        on expanded.target_date = calendar_features.period_end_date
+        on target_values.target_date = calendar_features.period_end_date
 )
 
 select * from final
