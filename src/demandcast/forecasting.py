@@ -138,8 +138,12 @@ def prepare(frame: pd.DataFrame, categories: dict[str, list[str]] | None = None)
         values = prepared[column].astype("string")
         prepared[column] = pd.Categorical(values, categories=vocabulary.get(column, []))
     for column in feature_columns(prepared):
-        if prepared[column].dtype == bool or str(prepared[column].dtype) == "boolean":
-            prepared[column] = prepared[column].astype("float64")
+        dtype = prepared[column].dtype
+        if pd.api.types.is_bool_dtype(dtype):
+            prepared[column] = prepared[column].astype("float32")
+        elif pd.api.types.is_float_dtype(dtype) and dtype != np.float32:
+            # XGBoost holds features as float32 anyway: half the memory, same matrix.
+            prepared[column] = prepared[column].astype("float32")
     return prepared
 
 
@@ -170,7 +174,7 @@ def _scaled(
         if column != scaling["scale_column"] and column.startswith(
             tuple(scaling["scaled_features"])
         ):
-            scaled[column] = scaled[column].to_numpy(dtype="float64") / level
+            scaled[column] = (scaled[column].to_numpy(dtype="float64") / level).astype("float32")
     return scaled, level
 
 
@@ -188,7 +192,8 @@ def fit(train: pd.DataFrame, config: ForecastConfig) -> xgb.Booster:
     With a scale_column the booster learns target / level (see ForecastConfig); the
     scaling travels with the booster (attribute ``scaling``), so predict needs no config.
     """
-    known = train[train[TARGET].notna()]
+    has_target = train[TARGET].notna()
+    known = train if has_target.all() else train[has_target]
     if known.empty:
         raise ValueError("no training rows with a known target_quantity")
     columns = feature_columns(known)
