@@ -9,6 +9,8 @@ from typing import Any
 import duckdb
 import pytest
 
+from demandcast.demo_data import DemoConfig, generate_demo_data
+from demandcast.presets import canonical_vars
 from demandcast.project import PROJECT_DIR, DbtResult, run_dbt
 
 SHARED_DATA = PROJECT_DIR.parent / "shared" / "data"
@@ -28,6 +30,13 @@ STAGING_SELECTION = [
 
 # Everything but dbt's unit tests (they run in make test's own build).
 FULL_BUILD = ["--exclude-resource-type", "unit_test"]
+
+# The shared demo build: 420 days, more than a season (364) plus the horizon, so
+# same-period-last-year has values; every optional input present, faults planted.
+DEMO = DemoConfig(n_stores=3, n_items=8, n_days=420, seed=11)
+# pytest-xdist group of the tests that read demo_warehouse (pyproject.toml runs
+# --dist loadgroup): one worker runs them all, so the demo is built once per suite.
+DEMO_WAREHOUSE_GROUP = "demo_warehouse"
 
 
 class Warehouse:
@@ -68,6 +77,27 @@ class Warehouse:
 
 
 BuildFn = Callable[..., Warehouse]
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    """The whole project built once on generated demo data (DEMO), for the tests that only
+    read a built warehouse. Mark such a module xdist_group(DEMO_WAREHOUSE_GROUP)."""
+    folder = tmp_path_factory.mktemp("demo")
+    generate_demo_data(folder, DEMO)
+    database = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
+    # Same switched-off optional inputs as the build fixture; the demo sets them all.
+    dbt_vars = {
+        "prices_path": "",
+        "events_path": "",
+        "stores_path": "",
+        "items_path": "",
+        "exogenous_path": "",
+        **canonical_vars(folder),
+    }
+    result = run_dbt(["build", *FULL_BUILD], database_path=database, dbt_vars=dbt_vars)
+    assert result.ok, result.output[-4000:]
+    return Warehouse(database, result)
 
 
 @pytest.fixture

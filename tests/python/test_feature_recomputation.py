@@ -18,17 +18,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import FULL_BUILD, Warehouse
+from conftest import DEMO_WAREHOUSE_GROUP, Warehouse
 
-from demandcast.demo_data import DemoConfig, generate_demo_data
-from demandcast.presets import canonical_vars
-from demandcast.project import run_dbt
-
-pytestmark = pytest.mark.integration
-
-# 420 days: more than a season (364) plus the horizon, so same-period-last-year has values.
-DEMO = DemoConfig(n_stores=3, n_items=8, n_days=420, seed=11)
-# Everything but dbt's unit tests (they run in make test's own build).
+# Same worker as the other users of the shared demo build, so it is built once.
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group(DEMO_WAREHOUSE_GROUP)]
 
 # The project's daily defaults (macros/features/settings.sql, dbt_project.yml).
 LAGS = (1, 2, 3, 7, 14, 28)
@@ -51,23 +44,9 @@ SeriesKey = tuple[str, str]
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
-    """The whole project built once on generated demo data (faults planted)."""
-    folder = tmp_path_factory.mktemp("demo")
-    generate_demo_data(folder, DEMO)
-    database = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
-    # Same switched-off optional inputs as conftest's build fixture; the demo sets them all.
-    dbt_vars = {
-        "prices_path": "",
-        "events_path": "",
-        "stores_path": "",
-        "items_path": "",
-        "exogenous_path": "",
-        **canonical_vars(folder),
-    }
-    result = run_dbt(["build", *FULL_BUILD], database_path=database, dbt_vars=dbt_vars)
-    assert result.ok, result.output[-4000:]
-    return Warehouse(database, result)
+def warehouse(demo_warehouse: Warehouse) -> Warehouse:
+    """The whole project built once on generated demo data (conftest's demo_warehouse)."""
+    return demo_warehouse
 
 
 def read_frame(warehouse: Warehouse, sql: str) -> pd.DataFrame:

@@ -2,6 +2,7 @@
     materialized='incremental',
     unique_key=['invocation_id', 'algorithm'],
     incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns',
 ) }}
 
 {#- What each run decided for each algorithm, and why: trained_and_promoted,

@@ -2,6 +2,7 @@
     materialized='incremental',
     unique_key=['invocation_id', 'metric_name', 'input_name', 'scope'],
     incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns',
 ) }}
 
 {#- Data-quality metrics of every run, kept across runs so each can be compared with the
