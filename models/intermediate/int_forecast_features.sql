@@ -34,8 +34,8 @@
 {%- set cutoff_columns = [] %}
 {%- set feature_columns = columns_except(ref('int_sales_features'), sales_keys, 'cutoff_rows') %}
 {%- for relation, keys, alias in cutoff_sources %}
-    {%- do cutoff_columns.extend(columns_except(relation, keys, alias)) %}
-    {%- do feature_columns.extend(columns_except(relation, keys, 'cutoff_rows')) %}
+{%- do cutoff_columns.extend(columns_except(relation, keys, alias)) %}
+{%- do feature_columns.extend(columns_except(relation, keys, 'cutoff_rows')) %}
 {%- endfor %}
 {%- do feature_columns.extend(columns_except(ref('int_calendar_features'), ['period_end_date'],
     'calendar_features', prefix='target_')) %}
@@ -123,8 +123,9 @@ cutoff_rows as (
         series_at_cutoffs.*,
         {#- Training rows come from this stable sample of series (var training_series_share);
             backtests and the published forecast cover every series. #}
-        {{ in_series_sample(['series_at_cutoffs.store_id', 'series_at_cutoffs.item_id'], var('training_series_share')) }}
-            as is_training_sample{% for w in windows %},
+        {{ in_series_sample(
+            ['series_at_cutoffs.store_id', 'series_at_cutoffs.item_id'], var('training_series_share')
+        ) }} as is_training_sample{% for w in windows %},
         {#- The series' level a season before the cut-off: with the level at the cut-off, the
             growth since last year. -#}
         {%- set mean = 'quantity_mean_' ~ w ~ period_suffix() %}
@@ -164,6 +165,7 @@ cutoff_rows as (
 
 {#- The horizon's rows are narrow (keys, target and same-period-last-year values); the
     wide cut-off features join them once, at the end. #}
+
 expanded as (
     select
         cutoff_rows.store_id,
