@@ -316,14 +316,15 @@ def bench_scale(scale: float, workdir: Path, slowest: int = 12) -> list[Measurem
     return measurements
 
 
-def print_table(measurements: list[Measurement]) -> None:
+def print_table(measurements: list[Measurement], *, flush: bool = False) -> None:
     """Print the figures as a Markdown table."""
     print("| dataset | step | wall s | peak MB | note |")
-    print("|---|---|---:|---:|---|")
+    print("|---|---|---:|---:|---|", flush=flush)
     for item in measurements:
         peak = f"{item.peak_mb:.0f}" if item.peak_mb is not None else ""
         print(
-            f"| {item.dataset} | {item.step} | {item.wall_seconds:.1f} | {peak} | {item.detail} |"
+            f"| {item.dataset} | {item.step} | {item.wall_seconds:.1f} | {peak} | {item.detail} |",
+            flush=flush,
         )
 
 
@@ -536,7 +537,13 @@ def main(argv: list[str] | None = None) -> int:
             for scale in (float(text) for text in args.scales.split(",")):
                 workdir = (args.work or Path(temporary)) / f"scale-{scale:g}"
                 workdir.mkdir(parents=True, exist_ok=True)
-                measurements += bench_scale(scale, workdir)
+                figures = bench_scale(scale, workdir)
+                measurements += figures
+                # Each scale's figures as soon as they exist: the full scale runs long.
+                print_table(figures, flush=True)
+                if args.out:
+                    _write_json(args.out, measurements)
+            return 0
         elif args.command == "features":
             workdir = args.work or Path(temporary)
             workdir.mkdir(parents=True, exist_ok=True)
@@ -549,13 +556,17 @@ def main(argv: list[str] | None = None) -> int:
             measurements = bench_build(data_dir, layout, Path(temporary))
     print_table(measurements)
     if args.out:
-        args.out.write_text(
-            json.dumps(
-                {"environment": environment(), "results": [asdict(m) for m in measurements]},
-                indent=2,
-            )
-        )
+        _write_json(args.out, measurements)
     return 0
+
+
+def _write_json(path: Path, measurements: list[Measurement]) -> None:
+    path.write_text(
+        json.dumps(
+            {"environment": environment(), "results": [asdict(m) for m in measurements]},
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":
