@@ -3,19 +3,11 @@
 Thin by design: the rules (retrain reasons, promotion, pinning) live in
 demandcast.registry, training in demandcast.forecasting. Config keys ``xgboost`` and
 ``registry`` in _python_models.yml. Feature rows are read only when a challenger is
-trained, and only those training needs (forecasting.training_rows_condition).
+trained, and only those training needs (forecasting.TRAINING_ROWS).
 """
 
 from demandcast import warehouse
-from demandcast.forecasting import (
-    CUTOFF_SUMMARY,
-    CUTOFF_SUMMARY_KEYS,
-    ForecastConfig,
-    feature_columns,
-    origins_from_summary,
-    training_rows_condition,
-    xgboost_candidate,
-)
+from demandcast.forecasting import TRAINING_ROWS, feature_columns, xgboost_candidate
 
 
 def model(dbt, session):
@@ -26,15 +18,6 @@ def model(dbt, session):
     )
     features = dbt.ref("int_forecast_features")
     columns = warehouse.column_names(features)
-
-    def trainer(config):
-        summary = warehouse.aggregate(features, CUTOFF_SUMMARY, CUTOFF_SUMMARY_KEYS)
-        origins = origins_from_summary(
-            summary, ForecastConfig.from_mapping(config).backtest_origins
-        )
-        rows = warehouse.to_pandas_where(features, training_rows_condition(origins), columns)
-        return xgboost_candidate(rows, config)
-
     return warehouse.registry_run(
         dbt,
         session,
@@ -43,5 +26,7 @@ def model(dbt, session):
         run_context_relation=dbt.ref("stg_run_context"),
         config=dbt.config.get("xgboost"),
         registry_config=dbt.config.get("registry"),
-        trainer=trainer,
+        trainer=lambda config: xgboost_candidate(
+            warehouse.to_pandas_where(features, TRAINING_ROWS, columns), config
+        ),
     )

@@ -9,8 +9,9 @@
     The same rows serve training, backtests and scoring: cut-offs are the as-of date
     (is_scoring_row, target unknown) and every feature_cutoff_every_periods-th period
     before it (feature_cutoff_count of them), whose targets are known. A backtest with
-    origin o trains on rows whose target_date <= o and tests on the rows whose
-    cutoff_date = o. Nothing dated after cutoff_date reaches a feature; target_quantity
+    origin o (is_backtest_origin) trains on rows whose target_date <= o and tests on the
+    rows whose cutoff_date = o. Below var training_series_share, a series outside the
+    training sample has rows only at the origins and the as-of date. Nothing dated after cutoff_date reaches a feature; target_quantity
     is the only value from after it.
 #}
 
@@ -18,6 +19,8 @@
 {%- set every = feature_setting('feature_cutoff_every_periods') %}
 {%- set season = feature_setting('season_length_periods') %}
 {%- set windows = feature_setting('feature_rolling_windows') %}
+{#- Cut-offs between backtest origins: the fewest that span a whole horizon. #}
+{%- set origin_step = (horizon + every - 1) // every %}
 {%- set sales_keys = ['store_id', 'item_id', 'period_end_date', 'quantity', 'is_zero_filled', 'is_no_data',
     'period_number',
     'department_id', 'category_id', 'store_type', 'region'] %}
@@ -102,6 +105,38 @@ cutoffs as (
         and periods_before_as_of <= {{ every * var('feature_cutoff_count') }}
 ),
 
+known_until as (
+    {#- The last period with a known quantity: a cut-off whose whole horizon ends by then
+        can be a backtest origin. #}
+    select max(gap_filled.period_end_date) as known_until_date
+    from gap_filled
+    inner join run_context
+        on gap_filled.period_end_date <= run_context.as_of_period_end_date
+    where gap_filled.quantity is not null
+),
+
+eligible_cutoffs as (
+    select
+        cutoffs.cutoff_date,
+        row_number() over (order by cutoffs.cutoff_date desc) - 1 as eligible_rank
+    from cutoffs
+    cross join known_until
+    where
+        not cutoffs.is_scoring_row
+        and {{ add_periods('cutoffs.cutoff_date', horizon) }} <= known_until.known_until_date
+),
+
+backtest_origins as (
+    {#- The latest var('backtest_origins') eligible cut-offs, a whole horizon apart so that
+        test windows do not overlap: every ceil(horizon / every)-th eligible cut-off. One
+        rule for every model (forecasting.choose_origins reads these flags). -#}
+    select cutoff_date
+    from eligible_cutoffs
+    where
+        mod(eligible_rank, {{ origin_step }}) = 0
+        and eligible_rank < {{ origin_step * var('backtest_origins') }}
+),
+
 horizon_steps as (
     {{ whole_numbers_sql(horizon, 'horizon_step') }}
 ),
@@ -111,27 +146,35 @@ series_at_cutoffs as (
         discontinued_after_periods periods (known at the cut-off, no hindsight). -#}
     select
         sales_features.*,
-        cutoffs.is_scoring_row
+        cutoffs.is_scoring_row,
+        backtest_origins.cutoff_date is not null as is_backtest_origin
     from sales_features
     inner join cutoffs
         on sales_features.period_end_date = cutoffs.cutoff_date
+    left join backtest_origins
+        on sales_features.period_end_date = backtest_origins.cutoff_date
     where sales_features.periods_since_last_row < {{ feature_setting('discontinued_after_periods') }}
+),
+
+sampled_cutoff_rows as (
+    {#- A series outside the training sample is needed only where it is backtested or
+        scored: its other cut-offs would be rows nothing reads (at M5 scale and share 0.02,
+        23 M rows become 4 M). -#}
+    select
+        *,
+        {{ in_series_sample(['store_id', 'item_id'], var('training_series_share')) }} as is_training_sample
+    from series_at_cutoffs
 ),
 
 cutoff_rows as (
     select
-        series_at_cutoffs.*,
-        {#- Training rows come from this stable sample of series (var training_series_share);
-            backtests and the published forecast cover every series. #}
-        {{ in_series_sample(
-            ['series_at_cutoffs.store_id', 'series_at_cutoffs.item_id'], var('training_series_share')
-        ) }} as is_training_sample{% for w in windows %},
+        series_at_cutoffs.*{% for w in windows %},
         {#- The series' level a season before the cut-off: with the level at the cut-off, the
             growth since last year. -#}
         {%- set mean = 'quantity_mean_' ~ w ~ period_suffix() %}
         last_year_at_cutoff.{{ mean }} as {{ mean }}_last_year{% endfor %}{% for column in cutoff_columns %},
         {{ column }}{% endfor %}
-    from series_at_cutoffs
+    from sampled_cutoff_rows as series_at_cutoffs
     left join sales_features as last_year_at_cutoff
         on
             series_at_cutoffs.store_id = last_year_at_cutoff.store_id
@@ -161,6 +204,10 @@ cutoff_rows as (
         on
             series_at_cutoffs.store_id = exogenous_features.store_id
             and series_at_cutoffs.period_end_date = exogenous_features.period_end_date
+    where
+        series_at_cutoffs.is_training_sample
+        or series_at_cutoffs.is_scoring_row
+        or series_at_cutoffs.is_backtest_origin
 ),
 
 {#- The horizon's rows are narrow (keys, target and same-period-last-year values); the
@@ -241,6 +288,7 @@ final as (
         target_values.horizon_step,
         target_values.target_date,
         cutoff_rows.is_scoring_row,
+        cutoff_rows.is_backtest_origin,
         cutoff_rows.is_training_sample,
         target_values.target_quantity,
         cutoff_rows.department_id,

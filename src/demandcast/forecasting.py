@@ -27,7 +27,14 @@ import xgboost as xgb
 
 KEY_COLUMNS = ["store_id", "item_id", "cutoff_date", "horizon_step", "target_date"]
 TARGET = "target_quantity"
-NOT_FEATURES = {"cutoff_date", "target_date", "is_scoring_row", "is_training_sample", TARGET}
+NOT_FEATURES = {
+    "cutoff_date",
+    "target_date",
+    "is_scoring_row",
+    "is_backtest_origin",
+    "is_training_sample",
+    TARGET,
+}
 OUTPUT_COLUMNS = [
     *KEY_COLUMNS,
     "model_name",
@@ -103,7 +110,7 @@ class ForecastConfig:
         unknown = set(mapping) - set(cls.__dataclass_fields__)
         if unknown:
             raise ValueError(f"unknown xgboost config keys: {sorted(unknown)}")
-        return cls(**mapping)
+        return cls(**with_integer_origins(mapping))
 
 
 def feature_columns(columns: pd.DataFrame | Sequence[str]) -> list[str]:
@@ -226,21 +233,12 @@ def predict(booster: xgb.Booster, frame: pd.DataFrame) -> np.ndarray:
     return booster.predict(_matrix(scaled, columns)) * level
 
 
-# Per cut-off aggregates that choose the backtest origins: computed in pandas by
-# cutoff_summary, or in the warehouse from these expressions (warehouse.aggregate), so a
-# large feature table need not be read to find them.
-CUTOFF_SUMMARY = {
-    "last_target_date": "max(target_date)",
-    "last_known_target_date": "max(case when target_quantity is not null then target_date end)",
-    "horizon_steps": "max(horizon_step)",
-}
-CUTOFF_SUMMARY_KEYS = ["cutoff_date", "is_scoring_row"]
-
-
 def cutoff_summary(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per cut-off (and scoring flag): the CUTOFF_SUMMARY aggregates."""
+    """One row per cut-off (and scoring flag): its last target date, last known target
+    date and horizon steps."""
     known_dates = frame["target_date"].where(frame[TARGET].notna())
-    grouped = frame.assign(_known=known_dates).groupby(CUTOFF_SUMMARY_KEYS, as_index=False)
+    keys = ["cutoff_date", "is_scoring_row"]
+    grouped = frame.assign(_known=known_dates).groupby(keys, as_index=False)
     return grouped.agg(
         last_target_date=("target_date", "max"),
         last_known_target_date=("_known", "max"),
@@ -283,16 +281,26 @@ def origins_from_summary(summary: pd.DataFrame, count: int) -> list[pd.Timestamp
     return origins
 
 
-def training_rows_condition(origins: Sequence[pd.Timestamp]) -> str:
-    """SQL condition on int_forecast_features selecting what training reads: the known
-    rows of the sampled series, and every series' rows at the backtest origins."""
-    dates = ", ".join(f"cast('{origin:%Y-%m-%d}' as date)" for origin in origins)
-    at_origins = f" or cutoff_date in ({dates})" if origins else ""
-    return f"not is_scoring_row and (is_training_sample{at_origins})"
+# What registry_xgboost reads to train: the known rows of the sampled series and every
+# series' rows at the backtest origins.
+TRAINING_ROWS = "not is_scoring_row and (is_training_sample or is_backtest_origin)"
+
+
+def with_integer_origins(mapping: dict[str, Any]) -> dict[str, Any]:
+    """A config mapping with ``backtest_origins`` as an integer (dbt renders the var into
+    the config as text)."""
+    if "backtest_origins" in mapping:
+        return {**mapping, "backtest_origins": int(mapping["backtest_origins"])}
+    return mapping
 
 
 def choose_origins(frame: pd.DataFrame, count: int) -> list[pd.Timestamp]:
-    """:func:`origins_from_summary` of the frame's own :func:`cutoff_summary`."""
+    """The backtest origins, latest first: the cut-offs int_forecast_features flags as
+    ``is_backtest_origin`` (one rule for every model, at most ``count``); for rows without
+    the flag, :func:`origins_from_summary` of the frame's own :func:`cutoff_summary`."""
+    if "is_backtest_origin" in frame.columns:
+        flagged = frame.loc[frame["is_backtest_origin"].astype(bool), "cutoff_date"]
+        return sorted(pd.to_datetime(flagged.unique()), reverse=True)[:count]
     return origins_from_summary(cutoff_summary(frame), count)
 
 

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from demandcast import forecasting
-from demandcast.forecasting import choose_origins
+from demandcast.forecasting import choose_origins, with_integer_origins
 
 FORECAST_ROW_COLUMNS = [
     "store_id",
@@ -37,6 +37,7 @@ FORECAST_ROW_COLUMNS = [
     "target_date",
     "target_quantity",
     "is_scoring_row",
+    "is_backtest_origin",
 ]
 OUTPUT_COLUMNS = forecasting.OUTPUT_COLUMNS  # the same rows as XGBoost's
 
@@ -68,7 +69,7 @@ class ProphetConfig:
         unknown = set(values) - set(cls.__dataclass_fields__)
         if unknown:
             raise ValueError(f"unknown prophet config keys: {sorted(unknown)}")
-        return cls(**values)
+        return cls(**with_integer_origins(values))
 
 
 @dataclass(frozen=True)

@@ -75,17 +75,6 @@ def column_names(relation: Any) -> list[str]:
     return [str(name) for name in relation.columns]
 
 
-def aggregate(relation: Any, expressions: dict[str, str], group_by: list[str]) -> pd.DataFrame:
-    """``select <group_by>, <expression> as <name>, ... group by <group_by>`` in the
-    warehouse, as a pandas frame."""
-    selected = ", ".join([*group_by, *(f"{sql} as {name}" for name, sql in expressions.items())])
-    if hasattr(relation, "aggregate"):  # DuckDB
-        return to_pandas(relation.aggregate(selected, ", ".join(group_by)))
-    raise NotImplementedError(
-        f"aggregate() for a {type(relation).__name__}: add this adapter's call here"
-    )
-
-
 def database_folder(session: Any) -> str:
     """Folder of the session's database file (DuckDB); '.' for an in-memory database."""
     found = query(

@@ -402,3 +402,25 @@ def test_forecast_sales_features_use_nothing_after_cutoff(
         del expected["period_number"]  # not carried into the forecast rows
         found += mismatches(row, expected, label_of(row, "cutoff_date") + f"+{row['horizon_step']}")
     assert_no_mismatches(found, len(forecast_rows))
+
+
+def test_backtest_origins_flagged_in_the_warehouse_follow_the_origin_rule(
+    demo_warehouse: Warehouse,
+):
+    # int_forecast_features flags the origins in SQL; forecasting.origins_from_summary is
+    # the rule written independently in pandas (the latest fully known cut-offs, greedily
+    # a horizon apart). Both must pick the same cut-offs.
+    from demandcast.forecasting import cutoff_summary, origins_from_summary
+
+    with duckdb.connect(str(demo_warehouse.path), read_only=True) as connection:
+        rows = connection.execute(
+            "select cutoff_date, is_scoring_row, horizon_step, target_date, target_quantity,"
+            " is_backtest_origin from int_forecast_features"
+        ).df()
+    flagged = sorted(pd.to_datetime(rows.loc[rows["is_backtest_origin"], "cutoff_date"].unique()))
+    expected = origins_from_summary(cutoff_summary(rows.drop(columns="is_backtest_origin")), 3)
+    assert len(expected) == 3
+    assert flagged == sorted(expected)
+    # The flag is a property of the cut-off: every row of an origin carries it.
+    per_cutoff = rows.groupby("cutoff_date")["is_backtest_origin"].nunique()
+    assert (per_cutoff == 1).all()

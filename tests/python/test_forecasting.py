@@ -220,25 +220,22 @@ def test_unknown_scale_column_is_rejected():
         fit(rows[~rows["is_scoring_row"]], config)
 
 
-def test_origins_from_a_warehouse_summary_match_the_frame():
-    # The registry reads the per-cut-off summary from the warehouse (warehouse.aggregate on
-    # CUTOFF_SUMMARY): the origins must be the ones the frame itself gives.
-    import duckdb
-
-    from demandcast import warehouse
-    from demandcast.forecasting import CUTOFF_SUMMARY, CUTOFF_SUMMARY_KEYS, origins_from_summary
-
+def test_origins_flagged_by_the_warehouse_are_the_origins():
+    # int_forecast_features flags the origins (is_backtest_origin); every model uses those.
     rows = feature_rows(horizon=14, every=7)
-    connection = duckdb.connect()
-    relation = connection.from_df(rows)
-    summary = warehouse.aggregate(relation, CUTOFF_SUMMARY, CUTOFF_SUMMARY_KEYS)
-    assert origins_from_summary(summary, 3) == choose_origins(rows, 3)
-    assert len(origins_from_summary(summary, 3)) == 3
+    flagged = sorted(rows["cutoff_date"].unique())[2:4]
+    rows = rows.assign(is_backtest_origin=rows["cutoff_date"].isin(flagged))
+    assert choose_origins(rows, 3) == sorted(pd.to_datetime(flagged), reverse=True)
+    assert choose_origins(rows, 1) == [pd.Timestamp(flagged[-1])]
 
 
 def sampled_rows() -> pd.DataFrame:
     rows = feature_rows(n_series=6)
-    return rows.assign(is_training_sample=rows["item_id"].isin(["I0", "I2", "I3", "I5"]))
+    origins = choose_origins(rows, FAST.backtest_origins)
+    return rows.assign(
+        is_training_sample=rows["item_id"].isin(["I0", "I2", "I3", "I5"]),
+        is_backtest_origin=rows["cutoff_date"].isin(origins),
+    )
 
 
 def test_series_outside_the_training_sample_are_backtested_but_never_learned_from():
@@ -258,15 +255,14 @@ def test_series_outside_the_training_sample_are_backtested_but_never_learned_fro
 
 
 def test_reading_only_the_training_rows_gives_the_same_model():
-    # registry_xgboost reads the rows of training_rows_condition(origins), not the table.
+    # registry_xgboost reads the rows of TRAINING_ROWS, not the table.
     import duckdb
 
-    from demandcast.forecasting import train, training_rows_condition
+    from demandcast.forecasting import TRAINING_ROWS, train
 
     rows = sampled_rows()
-    origins = choose_origins(rows, FAST.backtest_origins)
     connection = duckdb.connect()
-    read = connection.from_df(rows).filter(training_rows_condition(origins)).df()
+    read = connection.from_df(rows).filter(TRAINING_ROWS).df()
     assert len(read) < len(rows)
     assert not read["is_scoring_row"].any()
     whole, partial = train(rows, FAST), train(read, FAST)

@@ -153,3 +153,27 @@ def test_planted_demo_faults_show_up_in_quarantine_and_data_quality(
     assert statuses[("fresh_as_of", "warn")] == 1
     assert statuses[("complete_periods", "warn")] == 1
     assert not [key for key in statuses if key[1] in ("fail", "error")]
+
+
+def test_series_outside_the_training_sample_keep_only_origin_and_scoring_rows(
+    small_demo: tuple[Path, dict[str, Any]], build: BuildFn
+):
+    folder, _ = small_demo
+    selection = ["--select", "+int_forecast_features", "--exclude-resource-type", "unit_test"]
+    warehouse = build({**canonical_vars(folder), "training_series_share": 0.5}, selection=selection)
+    cutoffs = warehouse.rows(
+        "select is_training_sample, list(distinct cutoff_date order by cutoff_date),"
+        " count(distinct item_id || store_id) from int_forecast_features"
+        " group by all order by all"
+    )
+    assert [row[0] for row in cutoffs] == [False, True], cutoffs
+    (_, outside, n_outside), (_, sampled, n_sampled) = cutoffs
+    assert n_outside > 0 and n_sampled > 0
+    origins = warehouse.rows(
+        "select distinct cutoff_date from int_forecast_features"
+        " where is_backtest_origin or is_scoring_row order by 1"
+    )
+    # Outside the sample: the three origins and the as-of date, nothing else.
+    assert len(origins) == 4
+    assert outside == [row[0] for row in origins]
+    assert set(outside) < set(sampled)
