@@ -21,6 +21,17 @@
 {%- set windows = feature_setting('feature_rolling_windows') %}
 {#- Cut-offs between backtest origins: the fewest that span a whole horizon. #}
 {%- set origin_step = (horizon + every - 1) // every %}
+{#- Values of the target's period in earlier seasons, known at the cut-off (alias, column,
+    date): the same period last year, the periods either side of it (a seasonal peak that
+    moved by a period, a holiday) and the same period two seasons back. -#}
+{%- set same_period_lookups = [
+    ('last_year', 'quantity_same_period_last_year', 'expanded.same_period_last_year_date'),
+    ('last_year_before', 'quantity_same_period_last_year_before',
+        add_periods('expanded.same_period_last_year_date', -1)),
+    ('last_year_after', 'quantity_same_period_last_year_after',
+        add_periods('expanded.same_period_last_year_date', 1)),
+    ('two_years_ago', 'quantity_same_period_two_years_ago', 'expanded.same_period_two_years_ago_date'),
+] %}
 {%- set sales_keys = ['store_id', 'item_id', 'period_end_date', 'quantity', 'is_zero_filled', 'is_no_data',
     'period_number',
     'department_id', 'category_id', 'store_type', 'region'] %}
@@ -237,20 +248,11 @@ target_values as (
         expanded.horizon_step,
         expanded.target_date,
         target_period.quantity as target_quantity,
+        {%- for alias, column, date in same_period_lookups %}
         case
-            when last_year.period_end_date <= expanded.cutoff_date then last_year.quantity
-        end as quantity_same_period_last_year,
-        {#- The periods either side of it, and the same period two seasons back: a seasonal
-            peak that moved by a period (a holiday) and a second year of the same season. -#}
-        case
-            when last_year_before.period_end_date <= expanded.cutoff_date then last_year_before.quantity
-        end as quantity_same_period_last_year_before,
-        case
-            when last_year_after.period_end_date <= expanded.cutoff_date then last_year_after.quantity
-        end as quantity_same_period_last_year_after,
-        case
-            when two_years_ago.period_end_date <= expanded.cutoff_date then two_years_ago.quantity
-        end as quantity_same_period_two_years_ago
+            when {{ alias }}.period_end_date <= expanded.cutoff_date then {{ alias }}.quantity
+        end as {{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
     from expanded
     left join gap_filled as target_period
         on
@@ -258,26 +260,13 @@ target_values as (
             and expanded.item_id = target_period.item_id
             and expanded.target_date = target_period.period_end_date
             and not expanded.is_scoring_row
-    left join gap_filled as last_year
+    {%- for alias, column, date in same_period_lookups %}
+    left join gap_filled as {{ alias }}
         on
-            expanded.store_id = last_year.store_id
-            and expanded.item_id = last_year.item_id
-            and expanded.same_period_last_year_date = last_year.period_end_date
-    left join gap_filled as last_year_before
-        on
-            expanded.store_id = last_year_before.store_id
-            and expanded.item_id = last_year_before.item_id
-            and {{ add_periods('expanded.same_period_last_year_date', -1) }} = last_year_before.period_end_date
-    left join gap_filled as last_year_after
-        on
-            expanded.store_id = last_year_after.store_id
-            and expanded.item_id = last_year_after.item_id
-            and {{ add_periods('expanded.same_period_last_year_date', 1) }} = last_year_after.period_end_date
-    left join gap_filled as two_years_ago
-        on
-            expanded.store_id = two_years_ago.store_id
-            and expanded.item_id = two_years_ago.item_id
-            and expanded.same_period_two_years_ago_date = two_years_ago.period_end_date
+            expanded.store_id = {{ alias }}.store_id
+            and expanded.item_id = {{ alias }}.item_id
+            and {{ date }} = {{ alias }}.period_end_date
+    {%- endfor %}
 ),
 
 final as (
@@ -295,11 +284,8 @@ final as (
         cutoff_rows.category_id,
         cutoff_rows.store_type,
         cutoff_rows.region,
-        cutoff_rows.quantity as quantity_at_cutoff,
-        target_values.quantity_same_period_last_year,
-        target_values.quantity_same_period_last_year_before,
-        target_values.quantity_same_period_last_year_after,
-        target_values.quantity_same_period_two_years_ago{% for w in windows %},
+        cutoff_rows.quantity as quantity_at_cutoff{% for alias, column, date in same_period_lookups %},
+        target_values.{{ column }}{% endfor %}{% for w in windows %},
         {%- set mean = 'quantity_mean_' ~ w ~ period_suffix() %}
         cutoff_rows.{{ mean }}_last_year{% endfor %}{% for column in feature_columns %},
         {{ column }}{% endfor %}
