@@ -6,21 +6,18 @@
     its category, prices and exogenous series said at the end of the cut-off period, and
     the calendar of the target period (known in advance).
 
-    The same rows serve training, backtests and scoring: cut-offs are the as-of date
-    (is_scoring_row, target unknown) and every feature_cutoff_every_periods-th period
-    before it (feature_cutoff_count of them), whose targets are known. A backtest with
-    origin o (is_backtest_origin) trains on rows whose target_date <= o and tests on the
-    rows whose cutoff_date = o. Below var training_series_share, a series outside the
-    training sample has rows only at the origins and the as-of date. Nothing dated after cutoff_date reaches a feature; target_quantity
-    is the only value from after it.
+    The same rows serve training, backtests and scoring, at the cut-offs of
+    int_forecast_cutoffs: the as-of date (is_scoring_row, target unknown) and earlier
+    periods whose targets are known. A backtest with origin o (is_backtest_origin) trains
+    on rows whose target_date <= o and tests on the rows whose cutoff_date = o. Below var
+    training_series_share, a series outside the training sample has rows only at the
+    origins and the as-of date. Nothing dated after cutoff_date reaches a feature;
+    target_quantity is the only value from after it.
 #}
 
 {%- set horizon = feature_setting('forecast_horizon_periods') %}
-{%- set every = feature_setting('feature_cutoff_every_periods') %}
 {%- set season = feature_setting('season_length_periods') %}
 {%- set windows = feature_setting('feature_rolling_windows') %}
-{#- Cut-offs between backtest origins: the fewest that span a whole horizon. #}
-{%- set origin_step = (horizon + every - 1) // every %}
 {#- Values of the target's period in earlier seasons, known at the cut-off (alias, column,
     date): the same period last year, the periods either side of it (a seasonal peak that
     moved by a period, a holiday) and the same period two seasons back. -#}
@@ -56,15 +53,6 @@
 
 with
 
-run_context as (
-    select {{ period_end_date('as_of_date') }} as as_of_period_end_date
-    from {{ ref('stg_run_context') }}
-),
-
-spine as (
-    select * from {{ ref('int_period_spine') }}
-),
-
 sales_features as (
     select * from {{ ref('int_sales_features') }}
 ),
@@ -97,55 +85,8 @@ calendar_features as (
     select * from {{ ref('int_calendar_features') }}
 ),
 
-numbered_periods as (
-    select
-        spine.period_end_date,
-        row_number() over (order by spine.period_end_date desc) - 1 as periods_before_as_of
-    from spine
-    inner join run_context
-        on spine.period_end_date <= run_context.as_of_period_end_date
-),
-
 cutoffs as (
-    select
-        period_end_date as cutoff_date,
-        periods_before_as_of = 0 as is_scoring_row
-    from numbered_periods
-    where
-        mod(periods_before_as_of, {{ every }}) = 0
-        and periods_before_as_of <= {{ every * var('feature_cutoff_count') }}
-),
-
-known_until as (
-    {#- The last period with a known quantity: a cut-off whose whole horizon ends by then
-        can be a backtest origin. #}
-    select max(gap_filled.period_end_date) as known_until_date
-    from gap_filled
-    inner join run_context
-        on gap_filled.period_end_date <= run_context.as_of_period_end_date
-    where gap_filled.quantity is not null
-),
-
-eligible_cutoffs as (
-    select
-        cutoffs.cutoff_date,
-        row_number() over (order by cutoffs.cutoff_date desc) - 1 as eligible_rank
-    from cutoffs
-    cross join known_until
-    where
-        not cutoffs.is_scoring_row
-        and {{ add_periods('cutoffs.cutoff_date', horizon) }} <= known_until.known_until_date
-),
-
-backtest_origins as (
-    {#- The latest var('backtest_origins') eligible cut-offs, a whole horizon apart so that
-        test windows do not overlap: every ceil(horizon / every)-th eligible cut-off. One
-        rule for every model (forecasting.choose_origins reads these flags). -#}
-    select cutoff_date
-    from eligible_cutoffs
-    where
-        mod(eligible_rank, {{ origin_step }}) = 0
-        and eligible_rank < {{ origin_step * var('backtest_origins') }}
+    select * from {{ ref('int_forecast_cutoffs') }}
 ),
 
 horizon_steps as (
@@ -158,12 +99,10 @@ series_at_cutoffs as (
     select
         sales_features.*,
         cutoffs.is_scoring_row,
-        backtest_origins.cutoff_date is not null as is_backtest_origin
+        cutoffs.is_backtest_origin
     from sales_features
     inner join cutoffs
         on sales_features.period_end_date = cutoffs.cutoff_date
-    left join backtest_origins
-        on sales_features.period_end_date = backtest_origins.cutoff_date
     where sales_features.periods_since_last_row < {{ feature_setting('discontinued_after_periods') }}
 ),
 

@@ -1,9 +1,10 @@
 {{ config(materialized='table') }}
 
-{#- One row per store_id, item_id, period_end_date (the cut-off): the price known at the
-    end of the period (the latest change dated on or before it), the item's regular price
-    (the highest price of the trailing regular_price_window_periods), and what they say
-    about discounts. -#}
+{#- One row per store_id, item_id, period_end_date (a cut-off of int_forecast_cutoffs): the
+    price known at the end of the period (the latest change dated on or before it), the
+    item's regular price (the highest price of the trailing regular_price_window_periods),
+    and what they say about discounts. The windows see every period; the table keeps the
+    cut-offs, the rows int_forecast_features reads. -#}
 
 {%- set regular_window = feature_setting('regular_price_window_periods') %}
 
@@ -19,6 +20,10 @@ gap_filled as (
 
 prices as (
     select * from {{ ref('stg_prices') }}
+),
+
+cutoffs as (
+    select * from {{ ref('int_forecast_cutoffs') }}
 ),
 
 changes_by_period as (
@@ -122,6 +127,7 @@ final as (
             with_regular.store_id = gap_filled.store_id
             and with_regular.item_id = gap_filled.item_id
             and with_regular.period_end_date = gap_filled.period_end_date
+    where with_regular.period_end_date in (select cutoffs.cutoff_date from cutoffs)
 )
 
 select * from final

@@ -1,18 +1,32 @@
 {{ config(materialized='table') }}
 
-{#- One row per store_id, item_id, period_end_date (the cut-off): everything the series'
-    own history says at the end of that period. Every frame ends at the current row, so
-    no value dated after the cut-off can reach a feature (unit-tested). -#}
+{#- One row per store_id, item_id, period_end_date (a cut-off of int_forecast_cutoffs, or a
+    season before one): everything the series' own history says at the end of that
+    period. Every frame ends at the current row, so no value dated after the cut-off can
+    reach a feature (unit-tested). -#}
 
 {%- set series = 'store_id, item_id' %}
 {%- set lags = feature_setting('feature_lags') %}
 {%- set windows = feature_setting('feature_rolling_windows') %}
 {%- set alphas = var('feature_ewm_alphas') %}
+{%- set season = feature_setting('season_length_periods') %}
 
 with
 
 gap_filled as (
     select * from {{ ref('int_sales_gap_filled') }}
+),
+
+cutoffs as (
+    select * from {{ ref('int_forecast_cutoffs') }}
+),
+
+feature_dates as (
+    {#- What int_forecast_features reads: the cut-offs, and a season before them (the
+        level last year). The windows still see every period. -#}
+    select cutoff_date as period_end_date from cutoffs
+    union
+    select {{ add_periods('cutoff_date', '-' ~ season) }} as period_end_date from cutoffs
 ),
 
 final as (
@@ -47,3 +61,4 @@ final as (
 )
 
 select * from final
+where period_end_date in (select feature_dates.period_end_date from feature_dates)

@@ -17,7 +17,8 @@ with the slowest models read from dbt's run_results.json.
 ``features`` writes a synthetic M5-scale panel (30,490 daily series x 1,941 days at scale
 1.0), builds staging and the gap-filled series, then measures the feature model
 (``dbt run --select int_sales_features``) and, in the same run, a hand-written DuckDB query
-computing the same windows on the same table: the floor the model is compared with.
+computing the same windows on the same table and writing the same rows (the cut-offs of
+int_forecast_cutoffs and a season before them): the floor the model is compared with.
 Every measured step runs in its own process, so each peak memory figure is its own.
 """
 
@@ -131,7 +132,7 @@ def measured_run(args: list[str], env: dict[str, str]) -> tuple[float, float, st
     return report["wall"], report["peak_mb"], completed.stdout
 
 
-def bare_feature_sql(source_table: str) -> str:
+def bare_feature_sql(source_table: str, dates_sql: str | None = None) -> str:
     """The windows of int_sales_features (daily defaults), written by hand as one query.
 
     Same lags, rolling statistics, zero shares, periods since the last sale and row, and
@@ -181,7 +182,18 @@ def bare_feature_sql(source_table: str) -> str:
             f"case when {parts[0][0]} >= {tail} then {parts[0][1]} else {parts[1][1]} end"
         )
     named = [f"{column} as c{index}" for index, column in enumerate(columns)]
-    return f"select {', '.join(named)} from {source_table}"
+    query = f"select {', '.join(named)} from {source_table}"
+    if dates_sql is None:
+        return query
+    # c2 is period_end_date: keep the rows of these dates, after the windows saw every row.
+    return f"select * from ({query}) where c2 in ({dates_sql})"
+
+
+# The dates int_sales_features keeps (daily defaults): the cut-offs and a season before.
+FEATURE_DATES_SQL = (
+    "select cutoff_date from main.int_forecast_cutoffs"
+    " union select cutoff_date - 364 from main.int_forecast_cutoffs"
+)
 
 
 _BARE = (
@@ -250,7 +262,7 @@ def _bare_floor(
             _BARE,
             env["DEMANDCAST_DUCKDB_PATH"],
             env["DEMANDCAST_MEMORY_LIMIT"],
-            bare_feature_sql("main.int_sales_gap_filled"),
+            bare_feature_sql("main.int_sales_gap_filled", FEATURE_DATES_SQL),
         ],
         env,
     )
@@ -267,9 +279,9 @@ def bench_features(scale: float, workdir: Path) -> list[Measurement]:
     """Feature build vs the bare query on a synthetic panel (see the module docstring)."""
     dataset, measurements, env, dbt_args = _synthetic_setup(scale, workdir)
     wall, peak, _ = measured_run(
-        [dbt_executable(), "run", "--select", "+int_sales_gap_filled", *dbt_args], env
+        [dbt_executable(), "run", "--select", "+int_forecast_cutoffs", *dbt_args], env
     )
-    measurements.append(Measurement(dataset, "staging + gap fill (dbt run)", wall, peak))
+    measurements.append(Measurement(dataset, "staging + gap fill + cut-offs (dbt run)", wall, peak))
     wall, peak, _ = measured_run(
         [dbt_executable(), "run", "--select", "int_sales_features", *dbt_args], env
     )

@@ -1,7 +1,7 @@
 {{ config(materialized='table') }}
 
-{#- Each series' share of its aggregate (var prophet_level) at every cut-off of
-    int_forecast_features: its demand over the prophet_share_window_periods periods up
+{#- Each series' share of its aggregate (var prophet_level) at the backtest origins and the
+    as-of date (int_forecast_cutoffs), where aggregate forecasts are split: its demand over the prophet_share_window_periods periods up
     to the cut-off divided by the aggregate's over the same periods. An aggregate
     forecast times the share is the series' forecast. One row per store_id, item_id,
     cutoff_date. -#}
@@ -11,7 +11,9 @@
 with
 
 cutoffs as (
-    select distinct cutoff_date from {{ ref('int_forecast_features') }}
+    select cutoff_date
+    from {{ ref('int_forecast_cutoffs') }}
+    where is_backtest_origin or is_scoring_row
 ),
 
 gap_filled as (
