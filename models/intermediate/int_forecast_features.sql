@@ -186,12 +186,10 @@ target_values as (
         expanded.cutoff_date,
         expanded.horizon_step,
         expanded.target_date,
-        target_period.quantity as target_quantity,
-        {%- for alias, column, date in same_period_lookups %}
+        target_period.quantity as target_quantity{% for alias, column, date in same_period_lookups %},
         case
             when {{ alias }}.period_end_date <= expanded.cutoff_date then {{ alias }}.quantity
-        end as {{ column }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        end as {{ column }}{% endfor %}
     from expanded
     left join gap_filled as target_period
         on
