@@ -44,7 +44,45 @@ staged as (
     cross join run_context
 ),
 
+{#- Most keys have one row: only the rows of a repeated pre_status and key need the window
+    (a sort of every row costs minutes at tens of millions of rows); a lone row is its own
+    rank-1 row. -#}
+repeated_keys as (
+    select
+        pre_status,
+        {{ key_partition }}
+    from staged
+    group by pre_status, {{ key_partition }}
+    having count(*) > 1
+),
+
+{%- set same_key %}
+        on
+            staged.pre_status = repeated_keys.pre_status
+            {%- for key in key_columns %}
+            and staged.{{ key }} is not distinct from repeated_keys.{{ key }}
+            {%- endfor %}
+{%- endset %}
+
+repeated_rows as (
+    select staged.*
+    from staged
+    inner join repeated_keys {{ same_key }}
+),
+
 ranked as (
+    select
+        staged.*,
+        1 as key_rank,
+        staged.source_file as kept_source_file,
+        {%- for column in value_columns %}
+        staged.{{ column }} as kept_{{ column }},
+        {%- endfor %}
+        staged.source_row_number as kept_source_row_number
+    from staged
+    left join repeated_keys {{ same_key }}
+    where repeated_keys.pre_status is null
+    union all
     select
         *,
         row_number() over ({{ latest_first }}) as key_rank,
@@ -53,7 +91,7 @@ ranked as (
         first_value({{ column }}) over ({{ latest_first }}) as kept_{{ column }},
         {%- endfor %}
         first_value(source_row_number) over ({{ latest_first }}) as kept_source_row_number
-    from staged
+    from repeated_rows
 ),
 
 final as (

@@ -3,12 +3,35 @@
 {#- One row per store_id, item_id, period_end_date (a cut-off of int_forecast_cutoffs): the
     price known at the end of the period (the latest change dated on or before it), the
     item's regular price (the highest price of the trailing regular_price_window_periods),
-    and what they say about discounts. The windows see every period; the table keeps the
-    cut-offs, the rows int_forecast_features reads. -#}
+    and what they say about discounts. The table keeps the cut-offs, the rows
+    int_forecast_features reads; the windows read the regular-price window before each
+    cut-off and every price change. -#}
 
 {%- set regular_window = feature_setting('regular_price_window_periods') %}
+{#- Periods before a cut-off that its features read: the regular-price window, and at
+    least the previous period (price_change). -#}
+{%- set lookback = [regular_window - 1, 1] | max %}
 
 with
+
+cutoffs as (
+    select * from {{ ref('int_forecast_cutoffs') }}
+),
+
+spine as (
+    select * from {{ ref('int_period_spine') }}
+),
+
+window_periods as (
+    {#- The periods of some cut-off's window. Prices carry forward from changes dated
+        outside them (every change is read), so the windows need no other period. -#}
+    select distinct spine.period_end_date
+    from spine
+    inner join cutoffs
+        on
+            spine.period_end_date <= cutoffs.cutoff_date
+            and spine.period_end_date >= {{ add_periods('cutoffs.cutoff_date', -lookback) }}
+),
 
 gap_filled as (
     select
@@ -16,14 +39,11 @@ gap_filled as (
         item_id,
         period_end_date
     from {{ ref('int_sales_gap_filled') }}
+    where period_end_date in (select window_periods.period_end_date from window_periods)
 ),
 
 prices as (
     select * from {{ ref('stg_prices') }}
-),
-
-cutoffs as (
-    select * from {{ ref('int_forecast_cutoffs') }}
 ),
 
 changes_by_period as (
