@@ -51,9 +51,10 @@ OUTPUT_COLUMNS = [
 DEFAULT_PARAMS: dict[str, Any] = {
     "objective": "reg:tweedie",
     "tweedie_variance_power": 1.2,
-    # Caps each leaf's step in the log link. Without it the level^2 weights of scaled
-    # training let a few huge series push the Tweedie fit off: Walmart stores 16-30
-    # forecast 2.2x their level on average (WMAE 7.98x seasonal naive); with it, 0.93x.
+    # Caps each leaf's step. Without it the level^2 weights of scaled training let a few
+    # huge series push the fit off: on Walmart stores 16-30 (returns, so squared error)
+    # the final model forecast 2.2x the series' level on average (WMAE 7.98x seasonal
+    # naive); with it, 0.93x the level.
     "max_delta_step": 0.7,
     "eta": 0.05,
     "max_depth": 8,
@@ -213,7 +214,6 @@ def fit(train: pd.DataFrame, config: ForecastConfig) -> xgb.Booster:
         # Returns make the target negative: Tweedie cannot fit that, squared error can.
         params = {**params, "objective": "reg:squarederror"}
         params.pop("tweedie_variance_power", None)
-        params.pop("max_delta_step", None)
     scaling = _scaling(config)
     if scaling["scale_column"] and scaling["scale_column"] not in columns:
         raise ValueError(f"scale_column {scaling['scale_column']!r} is not a feature column")
