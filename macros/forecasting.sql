@@ -12,13 +12,14 @@
 
 {#- The segment a series is judged in when the final forecast picks a model per segment
     (var model_selection_level: series, department, category, store or all). -#}
-{% macro selection_segment_id() %}
+{% macro selection_segment_id(relation) %}
     {%- set level = var('model_selection_level') %}
+    {%- set r = relation ~ '.' %}
     {%- set expressions = {
-        'series': "store_id || '|' || item_id",
-        'department': "coalesce(department_id, category_id, 'all')",
-        'category': "coalesce(category_id, department_id, 'all')",
-        'store': 'store_id',
+        'series': r ~ "store_id || '|' || " ~ r ~ "item_id",
+        'department': "coalesce(" ~ r ~ "department_id, " ~ r ~ "category_id, 'all')",
+        'category': "coalesce(" ~ r ~ "category_id, " ~ r ~ "department_id, 'all')",
+        'store': r ~ 'store_id',
         'all': "'all'",
     } %}
     {%- if level not in expressions %}

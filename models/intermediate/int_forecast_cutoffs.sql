@@ -1,17 +1,29 @@
 {{ config(materialized='table') }}
 
 {#
-    One row per cut-off of int_forecast_features: the as-of date (is_scoring_row) and every
-    feature_cutoff_every_periods-th period before it, feature_cutoff_count of them. The
-    backtest origins of every model (is_backtest_origin) are the latest var
-    backtest_origins cut-offs whose whole horizon is known, a horizon apart.
+    One row per cut-off of int_forecast_features: the as-of date (is_scoring_row) and the
+    periods of a fixed grid before it, one every feature_cutoff_every_periods periods
+    counted from a fixed epoch (not from the as-of date), feature_cutoff_count of them. The
+    grid does not move when the as-of date does: a build a day later has the same
+    historical cut-offs, so a reused model's stored backtest origins are still cut-offs
+    that the baselines and every other candidate are computed at. The backtest origins of
+    every model (is_backtest_origin) are the latest var backtest_origins grid cut-offs
+    whose whole horizon is known, backtest_origin_spacing_periods apart.
     int_sales_features keeps its rows at these dates and a season before them.
 #}
 
 {%- set horizon = feature_setting('forecast_horizon_periods') %}
 {%- set every = feature_setting('feature_cutoff_every_periods') %}
-{#- Cut-offs between backtest origins: the fewest that span a whole horizon. #}
-{%- set origin_step = (horizon + every - 1) // every %}
+{%- set count = feature_setting('feature_cutoff_count') %}
+{%- set spacing = feature_setting('backtest_origin_spacing_periods') %}
+{%- for name, value in [('feature_cutoff_every_periods', every), ('feature_cutoff_count', count),
+    ('backtest_origin_spacing_periods', spacing), ('backtest_origins', var('backtest_origins'))] %}
+    {%- if value is not number or value < 1 or value != value | int %}
+        {{ exceptions.raise_compiler_error("var " ~ name ~ " = " ~ value ~ ": a whole number >= 1 is needed") }}
+    {%- endif %}
+{%- endfor %}
+{#- Grid cut-offs between backtest origins: the spacing rounded up to the grid. -#}
+{%- set origin_step = (spacing + every - 1) // every %}
 
 with
 
@@ -29,9 +41,15 @@ gap_filled as (
 ),
 
 numbered_periods as (
+    {#- Periods numbered from a fixed epoch (period ends are period_days apart), so the
+        grid is the same for every as-of date. -#}
     select
         spine.period_end_date,
-        row_number() over (order by spine.period_end_date desc) - 1 as periods_before_as_of
+        spine.period_end_date = run_context.as_of_period_end_date as is_scoring_row,
+        cast(floor({{ dbt.datediff("cast('1970-01-01' as date)", 'spine.period_end_date', 'day') }}
+            / {{ period_days() }}) as integer) as period_number,
+        {{ dbt.datediff('spine.period_end_date', 'run_context.as_of_period_end_date', 'day') }}
+        / {{ period_days() }} as periods_before_as_of
     from spine
     inner join run_context
         on spine.period_end_date <= run_context.as_of_period_end_date
@@ -40,11 +58,14 @@ numbered_periods as (
 cutoffs as (
     select
         period_end_date as cutoff_date,
-        periods_before_as_of = 0 as is_scoring_row
+        is_scoring_row
     from numbered_periods
     where
-        mod(periods_before_as_of, {{ every }}) = 0
-        and periods_before_as_of <= {{ every * var('feature_cutoff_count') }}
+        is_scoring_row
+        or (
+            mod(period_number, {{ every }}) = 0
+            and periods_before_as_of <= {{ every * count }}
+        )
 ),
 
 known_until as (
@@ -69,9 +90,8 @@ eligible_cutoffs as (
 ),
 
 backtest_origins as (
-    {#- The latest var('backtest_origins') eligible cut-offs, a whole horizon apart so that
-        test windows do not overlap: every ceil(horizon / every)-th eligible cut-off. One
-        rule for every model (forecasting.choose_origins reads these flags). -#}
+    {#- The latest var('backtest_origins') eligible cut-offs, every ceil(spacing / every)-th
+        one. One rule for every model (forecasting.choose_origins reads these flags). -#}
     select cutoff_date
     from eligible_cutoffs
     where

@@ -1,7 +1,11 @@
 {#- Every candidate forecast on the same rows: the models (xgboost, prophet), the SQL
     baselines (seasonal_naive, moving_average) and their equal-weight combination
-    (var combination_models), at the XGBoost scoring version's backtest origins and at
-    the as-of date. One row per store_id, item_id, cutoff_date, horizon_step, model_name.
+    (var combination_models, only where every one of them has a forecast), at the XGBoost
+    scoring version's backtest origins and at the as-of date. The actual is the feature
+    row's target as known today, the same for every candidate (a stored backtest keeps the
+    one it was scored on). The cut-off grid is fixed (int_forecast_cutoffs), so the
+    origins of a version trained on an earlier day are cut-offs of today's feature rows.
+    One row per store_id, item_id, cutoff_date, horizon_step, model_name.
     Models without intervals of their own get split-conformal ones from their backtest
     residuals scaled by the forecast's spread, per horizon bucket; a backtest row's come
     from the other origins only, so coverage is measured out of sample. -#}
@@ -44,7 +48,6 @@ models as (
         model_version,
         is_backtest,
         predicted_quantity,
-        actual_quantity,
         lower_80,
         upper_80,
         lower_95,
@@ -61,7 +64,6 @@ models as (
         prophet.model_version,
         prophet.is_backtest,
         prophet.predicted_quantity,
-        prophet.actual_quantity,
         null as lower_80,
         null as upper_80,
         null as lower_95,
@@ -80,7 +82,6 @@ models as (
         'sql-' || baselines.model_name as model_version,
         origins.is_backtest,
         baselines.predicted_quantity,
-        baselines.actual_quantity,
         null as lower_80,
         null as upper_80,
         null as lower_95,
@@ -101,7 +102,6 @@ combination as (
         'combination-' || string_agg(model_name, '+' order by model_name) as model_version,
         bool_or(is_backtest) as is_backtest,
         avg(predicted_quantity) as predicted_quantity,
-        min(actual_quantity) as actual_quantity,
         null as lower_80,
         null as upper_80,
         null as lower_95,
@@ -109,6 +109,8 @@ combination as (
     from models
     where model_name in ({{ "'" ~ (combined | join("', '")) ~ "'" }})
     group by store_id, item_id, cutoff_date, horizon_step
+    {#- A mean of fewer models than it names would be another candidate. #}
+    having count(*) = {{ combined | length }}
 ),
 
 candidates as (
@@ -117,13 +119,31 @@ candidates as (
     select * from combination
 ),
 
+with_actuals as (
+    {#- Only rows of today's feature rows; a backtest row without an actual (no data
+        arrived) cannot be scored. #}
+    select
+        candidates.*,
+        feature_rows.target_quantity as actual_quantity,
+        coalesce(feature_rows.target_is_holiday_period, false) as is_holiday_period,
+        {{ selection_segment_id('feature_rows') }} as segment_id
+    from candidates
+    inner join feature_rows
+        on
+            candidates.store_id = feature_rows.store_id
+            and candidates.item_id = feature_rows.item_id
+            and candidates.cutoff_date = feature_rows.cutoff_date
+            and candidates.horizon_step = feature_rows.horizon_step
+    where not candidates.is_backtest or feature_rows.target_quantity is not null
+),
+
 scored as (
     select
         *,
         {{ horizon_bucket('horizon_step') }} as horizon_bucket,
         abs(actual_quantity - coalesce(predicted_quantity, 0))
         / {{ forecast_spread('coalesce(predicted_quantity, 0)') }} as conformity_score
-    from candidates
+    from with_actuals
 ),
 
 -- Per model, horizon bucket and origin: the residual quantiles of every other backtest
@@ -156,6 +176,8 @@ with_intervals as (
         scored.is_backtest,
         scored.predicted_quantity,
         scored.actual_quantity,
+        scored.segment_id,
+        scored.is_holiday_period,
         coalesce(scored.lower_80, {{ interval_bound('scored', 'calibration.q80', '-') }}) as lower_80,
         coalesce(scored.upper_80, {{ interval_bound('scored', 'calibration.q80', '+') }}) as upper_80,
         coalesce(scored.lower_95, {{ interval_bound('scored', 'calibration.q95', '-') }}) as lower_95,
@@ -170,18 +192,24 @@ with_intervals as (
 
 final as (
     select
-        with_intervals.*,
-        {{ selection_segment_id() }} as segment_id,
-        coalesce(feature_rows.target_is_holiday_period, false) as is_holiday_period
+        store_id,
+        item_id,
+        cutoff_date,
+        horizon_step,
+        target_date,
+        horizon_bucket,
+        model_name,
+        model_version,
+        is_backtest,
+        predicted_quantity,
+        actual_quantity,
+        lower_80,
+        upper_80,
+        lower_95,
+        upper_95,
+        segment_id,
+        is_holiday_period
     from with_intervals
-    inner join feature_rows
-        on
-            with_intervals.store_id = feature_rows.store_id
-            and with_intervals.item_id = feature_rows.item_id
-            and with_intervals.cutoff_date = feature_rows.cutoff_date
-            and with_intervals.horizon_step = feature_rows.horizon_step
-    {#- A backtest row without an actual (no data arrived) cannot be scored. #}
-    where not with_intervals.is_backtest or with_intervals.actual_quantity is not null
 )
 
 select * from final
