@@ -12,6 +12,20 @@
     the model used. -#}
 
 {%- set candidates = ['seasonal_naive', 'moving_average', 'prophet', 'xgboost', 'combination'] %}
+{%- set margin = var('model_selection_margin') %}
+{%- if margin is not number or margin < 0 or margin >= 1 %}
+    {{ exceptions.raise_compiler_error("var model_selection_margin = " ~ margin ~ ": a number in [0, 1) is needed") }}
+{%- endif %}
+{#- Ties go to the simpler model. #}
+{%- set simplicity -%}
+    case model_name
+        when 'seasonal_naive' then 1
+        when 'moving_average' then 2
+        when 'prophet' then 3
+        when 'xgboost' then 4
+        else 5
+    end
+{%- endset %}
 {%- if var('model_selection_fallback') not in candidates %}
     {{ exceptions.raise_compiler_error("var model_selection_fallback: '" ~ var('model_selection_fallback')
         ~ "' is not a candidate; use one of " ~ candidates | join(', ')) }}
@@ -48,6 +62,8 @@ by_model as (
         model_name,
         count(*) as backtest_rows,
         count(distinct cutoff_date) as backtest_origins,
+        sum(abs(actual_quantity - coalesce(predicted_quantity, 0))) as absolute_error,
+        sum(abs(actual_quantity)) as absolute_actual,
         sum(abs(actual_quantity - coalesce(predicted_quantity, 0)))
         / nullif(sum(abs(actual_quantity)), 0) as backtest_wape
     from backtests
@@ -74,9 +90,33 @@ with_evidence as (
     from by_segment
 ),
 
-ranked as (
+pooled as (
+    {#- Every segment's rows together: the candidate that is best overall, among those
+        eligible in every segment. -#}
     select
-        *,
+        model_name,
+        sum(absolute_error) / nullif(sum(absolute_actual), 0) as pooled_wape,
+        count(*) = (select count(*) from segment_sizes)
+        and min(case when is_eligible then 1 else 0 end) = 1 as is_eligible_everywhere
+    from by_segment
+    group by model_name
+),
+
+pooled_best as (
+    select model_name as pooled_model_name
+    from (
+        select
+            model_name,
+            row_number() over (order by pooled_wape, {{ simplicity }}) as pooled_rank
+        from pooled
+        where is_eligible_everywhere and pooled_wape is not null
+    ) as pooled_ranked
+    where pooled_rank = 1
+),
+
+candidate_ranked as (
+    select
+        with_evidence.*,
         row_number() over (
             partition by segment_id
             order by
@@ -87,15 +127,63 @@ ranked as (
                     else 1
                 end,
                 backtest_wape,
-                case model_name
-                    when 'seasonal_naive' then 1
-                    when 'moving_average' then 2
-                    when 'prophet' then 3
-                    when 'xgboost' then 4
-                    else 5
-                end
-        ) as selection_rank
+                {{ simplicity }}
+        ) as candidate_rank
     from with_evidence
+),
+
+segment_choice as (
+    {#- A segment leaves the pooled best only for a candidate whose WAPE there is lower by
+        more than model_selection_margin: a few origins of one segment are noisy evidence,
+        and a choice that barely wins on them is as likely to lose after the origin. -#}
+    select
+        candidate_ranked.segment_id,
+        max(case when candidate_ranked.candidate_rank = 1 then candidate_ranked.model_name end)
+            as best_model_name,
+        max(case when candidate_ranked.candidate_rank = 1 then candidate_ranked.backtest_wape end)
+            as best_wape,
+        max(pooled_best.pooled_model_name) as pooled_model_name,
+        max(
+            case when candidate_ranked.model_name = pooled_best.pooled_model_name
+                then candidate_ranked.backtest_wape end
+        ) as pooled_model_wape,
+        max(case when candidate_ranked.has_enough_origins then 1 else 0 end) = 1
+            as has_enough_origins
+    from candidate_ranked
+    left join pooled_best
+        on candidate_ranked.model_name = pooled_best.pooled_model_name
+    group by candidate_ranked.segment_id
+),
+
+chosen as (
+    select
+        segment_id,
+        best_model_name,
+        case
+            when
+                has_enough_origins
+                and pooled_model_name is not null
+                and not coalesce(best_wape < (1 - {{ margin }}) * pooled_model_wape, false)
+                then pooled_model_name
+            else best_model_name
+        end as chosen_model_name
+    from segment_choice
+),
+
+ranked as (
+    select
+        candidate_ranked.*,
+        chosen.best_model_name,
+        chosen.chosen_model_name,
+        row_number() over (
+            partition by candidate_ranked.segment_id
+            order by
+                case when candidate_ranked.model_name = chosen.chosen_model_name then 0 else 1 end,
+                candidate_ranked.candidate_rank
+        ) as selection_rank
+    from candidate_ranked
+    inner join chosen
+        on candidate_ranked.segment_id = chosen.segment_id
 ),
 
 final as (
@@ -109,8 +197,9 @@ final as (
         selection_rank,
         selection_rank = 1 as is_selected,
         case
-            when has_enough_origins or not has_eligible_fallback then 'lowest_backtest_wape'
-            else 'fallback_too_few_origins'
+            when not has_enough_origins and has_eligible_fallback then 'fallback_too_few_origins'
+            when chosen_model_name = best_model_name then 'lowest_backtest_wape'
+            else 'pooled_best_within_margin'
         end as selection_rule
     from ranked
 )

@@ -64,7 +64,8 @@ def test_backtests_and_selection_on_every_day_of_a_schedule(tmp_path: Path) -> N
         runs[offset] = _read(database)
 
     trained = runs[0]
-    assert trained["decisions"] == {"xgboost": "trained", "prophet": "trained"}
+    assert all(str(decision).startswith("trained") for decision in trained["decisions"].values())
+    assert set(trained["decisions"]) == {"xgboost", "prophet"}
     for offset, run in runs.items():
         assert run["metric_rows"] > 0, f"day +{offset}: backtest_metrics is empty"
         assert run["selection"], f"day +{offset}: model_selection is empty"
