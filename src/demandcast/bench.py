@@ -584,8 +584,8 @@ def bench_prophet(n_series: int, n_days: int, workers: int) -> list[Measurement]
     return results
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point: ``python -m demandcast.bench accuracy|build|features|prophet``."""
+def make_parser() -> argparse.ArgumentParser:
+    """The command line of ``python -m demandcast.bench``."""
     parser = argparse.ArgumentParser(
         prog="python -m demandcast.bench",
         description=__doc__,
@@ -620,6 +620,8 @@ def main(argv: list[str] | None = None) -> int:
         help="keep the warehouses and scored rows in this folder and print where "
         "(default: a temporary folder, removed)",
     )
+    # The earlier name of --keep, in commands recorded in docs/benchmarks.md.
+    accuracy_parser.add_argument("--work", dest="keep", type=Path, help=argparse.SUPPRESS)
     derive = sub.add_parser(
         "derive-store-panel", help="sum a data set to store level, write canonical files"
     )
@@ -654,6 +656,12 @@ def main(argv: list[str] | None = None) -> int:
     prophet.add_argument("--workers", type=int, default=0, help="0 = one per core")
     for each in (accuracy_parser, build, features, scale_parser, prophet):
         each.add_argument("--out", type=Path, help="also write the figures as JSON here")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: ``python -m demandcast.bench accuracy|derive-store-panel|build|...``."""
+    parser = make_parser()
     args = parser.parse_args(argv)
 
     bench_input = None
