@@ -718,7 +718,7 @@ def derive_store_panel(bench_input: BenchInput, out: Path, workdir: Path) -> dic
         context = connection.execute("select frequency from stg_run_context").fetchone()
         connection.execute(
             "copy (select store_id, strftime(sales_date, '%Y-%m-%d') as sales_date,"
-            " sum(quantity) as quantity, bool_or(is_holiday) as is_holiday"
+            " sum(quantity) as quantity, coalesce(bool_or(is_holiday), false) as is_holiday"
             " from stg_sales group by store_id, sales_date order by store_id, sales_date)"
             f" to '{sales_file}' (header, delimiter ',')"
         )
