@@ -62,10 +62,14 @@ dbt-test: $(FIXTURE_DATA)/faults.json
 	DEMANDCAST_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt build --vars "$$($(BIN)/demandcast vars canonical $(FIXTURE_DATA))"
 	DEMANDCAST_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt docs generate --vars "$$($(BIN)/demandcast vars canonical $(FIXTURE_DATA))"
 
-## make bench DATA=path [OUT=file]: accuracy of the project's forecasts vs peer libraries
-## (seasonal naive, mlforecast LightGBM, statsforecast AutoETS), layout found in DATA.
+## make bench DATA=path [PRESET=name] [VARS='yaml'] [VARS_FILE=file] [OUT=file] [KEEP=dir]:
+## accuracy of the project's forecasts vs peer libraries (seasonal naive, mlforecast
+## LightGBM, statsforecast AutoETS) on what `dbt build` reads with the same preset and vars
+## (preset guessed from DATA's files when not given); KEEP keeps the warehouses.
 bench: $(BIN)/.bench-installed
-	$(BIN)/python -m demandcast.bench accuracy $(if $(DATA),--data $(DATA)) $(if $(OUT),--out $(OUT))
+	$(BIN)/python -m demandcast.bench accuracy $(if $(DATA),--data $(DATA)) \
+		$(if $(PRESET),--preset $(PRESET)) $(if $(VARS_FILE),--vars-file $(VARS_FILE)) \
+		$(if $(VARS),--vars '$(VARS)') $(if $(OUT),--out $(OUT)) $(if $(KEEP),--keep $(KEEP))
 
 ## make bench-scale DATA=path [OUT=file]: wall time and peak memory of dbt build.
 bench-scale: $(BIN)/.installed

@@ -1,18 +1,33 @@
 """Accuracy benchmark: the project's own forecasts against peer libraries, on the same rows.
 
-One run, for one data folder and forecast origin:
+One run takes exactly what ``dbt build`` takes: a data folder, a var preset
+(``demandcast.presets``) and the user's vars merged over it, top-level keys replacing the
+preset's as dbt's ``--vars`` does. In a work folder it
 
-1. builds the dbt project itself (the layout's var preset, ``as_of_date`` = the origin,
-   ``forecast_horizon_periods`` = the horizon) into a scratch DuckDB file, and reads every
-   model's published forecast from it (``read_project_forecasts``);
-2. reads the raw files again, without the project (``demandcast.panels``), fills missing
-   periods inside each series with 0 up to the origin, and runs each peer on that history,
-   each in a fresh process of its own so that its wall time and peak memory are its own;
-3. scores everything on the actual rows after the origin (within the horizon) as the raw
-   files hold them: a series x period without a forecast counts as a forecast of 0.
+1. builds the project's staging and calendar (``path:models/staging`` and
+   ``int_calendar_features``) with those vars and no as-of date, so up to the last date,
+   into ``actuals/warehouse.duckdb``, and reads the panel from it (``read_project_panel``):
+   ``stg_sales`` summed per store_id, item_id, period_end_date with the period's holiday
+   flag from ``int_calendar_features``. The panel is whatever the project reads, in any
+   layout the input contract takes: column mappings, date formats, store-only keys;
+2. builds the whole project, every resource, with the same vars and ``as_of_date`` = the
+   origin into ``origin/warehouse.duckdb`` (its Parquet copies in ``origin/published``), and
+   reads every model's published forecast from it (``read_project_forecasts``);
+3. runs each peer on the panel's history up to the origin, missing periods inside a series
+   filled with 0, each in a fresh process of its own so that its wall time and peak memory
+   are its own;
+4. scores everything on the panel's rows after the origin (within the horizon): a series x
+   period without a forecast counts as a forecast of 0. Every scored row of every model is
+   written to ``scored_rows.parquet`` in the work folder.
+
+Reading the actuals through the project means a staging bug would reach the project and
+the peers alike instead of showing as a loss: staging has its own tests (the input
+contract's), and the benchmark's tests check the scored rows against the raw files.
 
 Metrics: WMAE (holiday periods weighted, when the data says which periods are holidays),
 WAPE, MASE (seasonal scale per series from the gap-filled history up to the origin) and MAE.
+Per data set, two ratios of the primary metric (``final_ratios``): the final forecast over
+the best single candidate that covers every scored row, and over the seasonal naive peer.
 """
 
 from __future__ import annotations
@@ -22,7 +37,8 @@ import datetime as dt
 import multiprocessing
 import resource
 import time
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,17 +47,67 @@ import numpy as np
 import pandas as pd
 
 from demandcast import metrics, peers
-from demandcast.panels import SERIES_COLUMNS, Panel, read_panel
-from demandcast.presets import canonical_vars, m5_vars, walmart_vars
+from demandcast.panels import SERIES_COLUMNS, Panel
+from demandcast.presets import vars_for_preset
 from demandcast.project import run_dbt
 
-LAYOUT_VARS = {"canonical": canonical_vars, "walmart": walmart_vars, "m5": m5_vars}
 FORECAST_COLUMNS = ["model", *SERIES_COLUMNS, "target_date", "predicted_quantity"]
 PROJECT_PREFIX = "demandcast/"
 PEER_PREFIX = "peer/"
 REFERENCE_MODEL = PEER_PREFIX + "seasonal_naive"
-# dbt unit-test fixtures do not follow a user's column mapping yet: leave them out here.
-BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test"]
+FINAL_MODEL = PROJECT_PREFIX + "final"
+# The project's single candidates: the final forecast is compared with the best of them.
+CANDIDATE_MODELS = tuple(
+    PROJECT_PREFIX + name
+    for name in ("xgboost", "prophet", "seasonal_naive", "moving_average", "combination")
+)
+# The whole project, every resource (data tests and unit tests included), as a user builds it.
+BUILD_ARGS = ["build"]
+# What the actuals need: staging (the clean sales) and the calendar (the holiday flag), with
+# the period spine that a staging test reads. Cautious: no test whose other parents are left
+# out of this build.
+ACTUALS_BUILD_ARGS = [
+    "build",
+    "--select",
+    "path:models/staging",
+    "int_period_spine",
+    "int_calendar_features",
+    "--indirect-selection",
+    "cautious",
+]
+# Vars the benchmark sets itself, and the option that sets each instead.
+RESERVED_VARS = {"as_of_date": "--origin"}
+WAREHOUSE_FILE = "warehouse.duckdb"
+SCORED_ROWS_FILE = "scored_rows.parquet"
+
+
+@dataclass(frozen=True)
+class BenchInput:
+    """What one benchmark run reads: the same as one ``dbt build``.
+
+    Attributes:
+        data_dir: The data folder the preset points at.
+        preset: A preset name (a key of ``presets.preset_functions()``).
+        user_vars: The user's vars, merged over the preset's (top-level keys replace).
+    """
+
+    data_dir: Path
+    preset: str
+    user_vars: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name, option in RESERVED_VARS.items():
+            if name in self.user_vars:
+                raise ValueError(f"var {name} is set by the benchmark: use {option} instead")
+
+    @property
+    def dataset(self) -> str:
+        """The data set's name in the figures: the data folder's."""
+        return self.data_dir.resolve().name
+
+    def dbt_vars(self) -> dict[str, Any]:
+        """The preset's vars for the data folder with the user's over them."""
+        return {**vars_for_preset(self.preset, self.data_dir.resolve()), **self.user_vars}
 
 
 @dataclass(frozen=True)
@@ -50,18 +116,18 @@ class Protocol:
 
     Attributes:
         dataset: Name of the data folder.
-        layout: ``walmart``, ``m5`` or ``canonical``.
+        preset: The var preset the data was read with (the user's vars over it).
         frequency: ``day`` or ``week``.
         origin: Forecast origin: the last period anybody's forecast may see.
         horizon: Periods forecast after the origin.
         holiday_weight: Weight of holiday periods in WMAE.
         has_holiday_flag: Whether the data says which periods are holidays (WMAE needs it).
-        primary_metric: The metric the ratio to seasonal naive is taken on: WMAE for
-            weekly data (the Walmart competition's), WAPE for daily data.
+        primary_metric: The metric the ratios are taken on: WMAE for weekly data (the
+            Walmart competition's), WAPE for daily data.
     """
 
     dataset: str
-    layout: str
+    preset: str
     frequency: str
     origin: dt.date
     horizon: int
@@ -88,25 +154,37 @@ def default_horizon(frequency: str) -> int:
 
 
 def make_protocol(
-    data_dir: Path,
-    layout: str,
+    dataset: str,
+    preset: str,
     panel: Panel,
     origin: dt.date | None = None,
     horizon: int | None = None,
     holiday_weight: float = metrics.DEFAULT_HOLIDAY_WEIGHT,
 ) -> Protocol:
     """The run's protocol; by default the origin leaves exactly one horizon of data after it
-    (for the Walmart folder: 2012-01-27, 39 weeks, the shared benchmark protocol)."""
+    (for the Walmart folder: 2012-01-27, 39 weeks, the shared benchmark protocol).
+
+    Raises:
+        ValueError: When the horizon is below 1, or the origin is not a period end date
+            strictly inside the data.
+    """
     steps = horizon if horizon is not None else default_horizon(panel.frequency)
     if steps < 1:
         raise ValueError(f"horizon must be at least 1, got {steps}")
-    chosen = origin or (pd.Timestamp(panel.last_date) - steps * panel.period).date()
+    last = pd.Timestamp(panel.last_date)
+    chosen = origin or (last - steps * panel.period).date()
     first = pd.Timestamp(panel.frame["period_date"].min()).date()
     if not first < chosen < panel.last_date:
         raise ValueError(f"origin {chosen} must lie inside the data ({first} .. {panel.last_date})")
+    periods_to_last = (last - pd.Timestamp(chosen)) / panel.period
+    if periods_to_last != round(periods_to_last):
+        raise ValueError(
+            f"origin {chosen} is not a period end date of the data: its {panel.frequency}ly "
+            f"periods end on {last.strftime('%A')}s (the last one {panel.last_date})"
+        )
     return Protocol(
-        dataset=data_dir.resolve().name,
-        layout=layout,
+        dataset=dataset,
+        preset=preset,
         frequency=panel.frequency,
         origin=chosen,
         horizon=steps,
@@ -116,13 +194,101 @@ def make_protocol(
     )
 
 
-def project_vars(data_dir: Path, protocol: Protocol) -> dict[str, Any]:
-    """The dbt vars of the project's run: the layout's preset, the origin and the horizon."""
+def project_vars(bench_input: BenchInput, protocol: Protocol, workdir: Path) -> dict[str, Any]:
+    """The dbt vars of the project's run at the origin: the preset's, the user's, the origin
+    and the horizon; the Parquet copies go to ``published/`` beside the warehouse, never to
+    a BI folder the user's vars may name."""
     return {
-        **LAYOUT_VARS[protocol.layout](data_dir.resolve()),
+        **bench_input.dbt_vars(),
         "as_of_date": protocol.origin.isoformat(),
         "forecast_horizon_periods": protocol.horizon,
+        "bi_publish_path": str((workdir / "origin" / "published").resolve()),
     }
+
+
+def _build(args: list[str], database: Path, dbt_vars: dict[str, Any], what: str) -> float:
+    """Run one dbt command into a fresh DuckDB file; its wall seconds. Raises on failure."""
+    database.parent.mkdir(parents=True, exist_ok=True)
+    database.unlink(missing_ok=True)
+    database.with_name(database.name + ".wal").unlink(missing_ok=True)
+    started = time.perf_counter()
+    result = run_dbt(args, database_path=database, dbt_vars=dbt_vars)
+    wall = time.perf_counter() - started
+    if not result.ok:
+        raise RuntimeError(f"dbt {what} failed ({database}):\n{result.output[-4000:]}")
+    return wall
+
+
+# The panel the project reads: clean sales per series and period, with the period's
+# holiday flag as the project's calendar sets it (events or the sales feed's own flag).
+PANEL_SQL = """
+with
+
+sales as (
+    select
+        store_id,
+        item_id,
+        period_end_date,
+        sum(quantity) as quantity
+    from stg_sales
+    group by store_id, item_id, period_end_date
+),
+
+calendar as (
+    select
+        period_end_date,
+        is_holiday_period
+    from int_calendar_features
+)
+
+select
+    sales.store_id,
+    sales.item_id,
+    sales.period_end_date as period_date,
+    sales.quantity,
+    coalesce(calendar.is_holiday_period, false) as is_holiday
+from sales
+left join calendar
+    on sales.period_end_date = calendar.period_end_date
+order by sales.store_id, sales.item_id, sales.period_end_date
+"""
+
+
+def read_project_panel(database_path: str | Path) -> Panel:
+    """The panel of a warehouse built with ``ACTUALS_BUILD_ARGS``.
+
+    Returns:
+        One row per store_id, item_id, period (``period_date`` = the period's end date)
+        with the summed clean ``quantity`` and ``is_holiday``; the run's frequency.
+
+    Raises:
+        ValueError: When staging kept no sales row.
+    """
+    with duckdb.connect(str(database_path), read_only=True) as connection:
+        context = connection.execute("select frequency from stg_run_context").fetchone()
+        frame = connection.execute(PANEL_SQL).df()
+    if context is None or frame.empty:
+        raise ValueError(
+            f"no clean sales rows in {database_path}: see stg_quarantined_rows there "
+            "for why each row was left out"
+        )
+    frame["store_id"] = frame["store_id"].astype(str)
+    frame["item_id"] = frame["item_id"].astype(str)
+    frame["period_date"] = pd.to_datetime(frame["period_date"])
+    frame["quantity"] = frame["quantity"].astype("float64")
+    frame["is_holiday"] = frame["is_holiday"].astype(bool)
+    return Panel(
+        frame.reset_index(drop=True),
+        frequency=str(context[0]),
+        has_holiday_flag=bool(frame["is_holiday"].any()),
+    )
+
+
+def build_actuals(bench_input: BenchInput, workdir: Path) -> Path:
+    """Build staging and the calendar up to the last date; the warehouse's path."""
+    database = workdir / "actuals" / WAREHOUSE_FILE
+    _build(ACTUALS_BUILD_ARGS, database, bench_input.dbt_vars(), "build of staging")
+    return database
 
 
 def _tables(connection: duckdb.DuckDBPyConnection) -> set[str]:
@@ -188,19 +354,17 @@ class Timed:
     peak_mb: float | None
 
 
-def run_project(data_dir: Path, protocol: Protocol, workdir: Path) -> Timed:
-    """Build the project at the origin into a scratch DuckDB file; read its forecasts.
+def run_project(bench_input: BenchInput, protocol: Protocol, workdir: Path) -> Timed:
+    """Build the whole project at the origin into ``origin/warehouse.duckdb``; read its
+    forecasts.
 
-    The peak memory is the largest finished child process's, dbt's when this runs first in
-    a fresh process (as the CLI does).
+    The peak memory is the largest finished child process's: dbt's, when the dbt builds
+    run first in a fresh process (as the CLI does).
     """
-    database = workdir / "accuracy.duckdb"
-    database.unlink(missing_ok=True)
-    started = time.perf_counter()
-    result = run_dbt(BUILD_ARGS, database_path=database, dbt_vars=project_vars(data_dir, protocol))
-    wall = time.perf_counter() - started
-    if not result.ok:
-        raise RuntimeError(f"dbt build failed on {data_dir}:\n{result.output[-4000:]}")
+    database = workdir / "origin" / WAREHOUSE_FILE
+    wall = _build(
+        BUILD_ARGS, database, project_vars(bench_input, protocol, workdir), "build at the origin"
+    )
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return Timed(read_project_forecasts(database), wall, peak)
 
@@ -257,11 +421,26 @@ def run_peer_measured(
 
 
 def actual_rows(panel: Panel, protocol: Protocol) -> pd.DataFrame:
-    """The rows the raw data holds for the horizon after the origin."""
+    """The panel's rows for the horizon after the origin."""
     origin = pd.Timestamp(protocol.origin)
     end = origin + protocol.horizon * panel.period
     dates = panel.frame["period_date"]
     return panel.frame[(dates > origin) & (dates <= end)].reset_index(drop=True)
+
+
+def scored_rows(actuals: pd.DataFrame, forecast: pd.DataFrame) -> pd.DataFrame:
+    """The actual rows with one model's forecast beside them (null where it has none).
+
+    Raises:
+        ValueError: When the forecast has two values for one series and period.
+    """
+    predictions = forecast.rename(columns={"target_date": "period_date"})[
+        [*SERIES_COLUMNS, "period_date", "predicted_quantity"]
+    ]
+    rows = actuals.merge(predictions, on=[*SERIES_COLUMNS, "period_date"], how="left")
+    if len(rows) != len(actuals):
+        raise ValueError("a forecast has more than one value for a series and period")
+    return rows
 
 
 def evaluate(
@@ -282,12 +461,7 @@ def evaluate(
         Metric name to value: wmae (with a holiday flag), wape, mase, mae, and the counts
         ``rows``, ``missing_predictions`` (scored as 0) and ``mase_rows_left_out``.
     """
-    predictions = forecast.rename(columns={"target_date": "period_date"})[
-        [*SERIES_COLUMNS, "period_date", "predicted_quantity"]
-    ]
-    rows = actuals.merge(predictions, on=[*SERIES_COLUMNS, "period_date"], how="left")
-    if len(rows) != len(actuals):
-        raise ValueError("a forecast has more than one value for a series and period")
+    rows = scored_rows(actuals, forecast)
     missing = rows["predicted_quantity"].isna()
     predicted = rows["predicted_quantity"].fillna(0.0).to_numpy()
     actual = rows["quantity"].to_numpy()
@@ -311,9 +485,68 @@ def evaluate(
     return result
 
 
+@dataclass(frozen=True)
+class FinalRatios:
+    """The final forecast against the alternatives a user would weigh it against.
+
+    Attributes:
+        dataset: The data set.
+        metric: The primary metric the ratios are taken on.
+        best_candidate: The single candidate (``CANDIDATE_MODELS``) with the lowest metric
+            among those that forecast every scored row; None when none does.
+        final_to_best_candidate: The final forecast's metric over that candidate's.
+        final_to_seasonal_naive: The final forecast's metric over the seasonal naive
+            peer's (``REFERENCE_MODEL``).
+        candidates_left_out: Candidates that miss a scored row (or were not scored), so do
+            not qualify as the best.
+    """
+
+    dataset: str
+    metric: str
+    best_candidate: str | None
+    final_to_best_candidate: float | None
+    final_to_seasonal_naive: float | None
+    candidates_left_out: tuple[str, ...]
+
+
+def _ratio(numerator: float | None, denominator: float | None) -> float | None:
+    if numerator is None or denominator is None or denominator == 0:
+        return None
+    return numerator / denominator
+
+
+def final_ratios(results: list[AccuracyRow], dataset: str, metric: str) -> FinalRatios:
+    """The two ratios of one data set's results (see ``FinalRatios``).
+
+    Args:
+        results: The data set's figures (``run_accuracy``): at least ``metric`` and
+            ``missing_predictions`` of each model.
+        dataset: The data set whose rows are read.
+        metric: The primary metric (``Protocol.primary_metric``).
+    """
+    figures = {(row.model, row.metric): row.value for row in results if row.dataset == dataset}
+    qualified: dict[str, float] = {}
+    left_out: list[str] = []
+    for model in CANDIDATE_MODELS:
+        value = figures.get((model, metric))
+        if value is None or figures.get((model, "missing_predictions"), 1.0) != 0:
+            left_out.append(model)
+        else:
+            qualified[model] = value
+    best = min(qualified, key=lambda model: qualified[model]) if qualified else None
+    final = figures.get((FINAL_MODEL, metric))
+    return FinalRatios(
+        dataset=dataset,
+        metric=metric,
+        best_candidate=best,
+        final_to_best_candidate=_ratio(final, qualified.get(best) if best else None),
+        final_to_seasonal_naive=_ratio(final, figures.get((REFERENCE_MODEL, metric))),
+        candidates_left_out=tuple(left_out),
+    )
+
+
 def run_accuracy(
-    data_dir: Path,
-    layout: str,
+    bench_input: BenchInput,
     workdir: Path,
     *,
     origin: dt.date | None = None,
@@ -325,11 +558,12 @@ def run_accuracy(
     """The whole benchmark on one data folder (see the module docstring).
 
     Args:
-        data_dir: Folder in the given layout.
-        layout: ``walmart``, ``m5`` or ``canonical``.
-        workdir: Scratch folder for the DuckDB file and dbt's target folder.
+        bench_input: The data folder, its preset and the user's vars.
+        workdir: Folder of the warehouses (``actuals/``, ``origin/``), dbt's target folders
+            and ``scored_rows.parquet``.
         origin: Forecast origin; default: the last date less one horizon.
-        horizon: Periods to forecast; default 39 weekly, 28 daily.
+        horizon: Periods to forecast; default: the user's var forecast_horizon_periods,
+            else 39 weekly, 28 daily.
         holiday_weight: WMAE weight of holiday periods.
         peer_names: Peers to run (keys of ``peers.PEERS``); default: all.
         threads: Threads (LightGBM) or processes (statsforecast) of the peers.
@@ -348,13 +582,17 @@ def run_accuracy(
                 f"peer {name} needs {', '.join(missing)}: pip install -e '.[bench]' "
                 "(make bench does), or leave it out with --peers"
             )
-    panel = read_panel(data_dir, layout)
-    protocol = make_protocol(data_dir, layout, panel, origin, horizon, holiday_weight)
+    # dbt first, so that the largest finished child so far is dbt.
+    panel = read_project_panel(build_actuals(bench_input, workdir))
+    if horizon is None and bench_input.user_vars.get("forecast_horizon_periods") is not None:
+        horizon = int(bench_input.user_vars["forecast_horizon_periods"])
+    protocol = make_protocol(
+        bench_input.dataset, bench_input.preset, panel, origin, horizon, holiday_weight
+    )
     settings = peers.settings_for(panel.frequency)
     settings = peers.PeerSettings(**{**asdict(settings), "threads": threads})
 
-    # dbt first, so that the largest finished child so far is dbt.
-    project = run_project(data_dir, protocol, workdir)
+    project = run_project(bench_input, protocol, workdir)
     timed: dict[str, Timed] = {}
     for model, forecast in project.forecast.groupby("model", sort=True):
         timed[str(model)] = Timed(forecast, project.wall_seconds, project.peak_mb)
@@ -367,13 +605,16 @@ def run_accuracy(
     scale = metrics.seasonal_scale(history, SERIES_COLUMNS, settings.season)
     results: list[AccuracyRow] = []
     primary: dict[str, float] = {}
+    scored: list[pd.DataFrame] = []
     for model, run in timed.items():
         figures = evaluate(actuals, run.forecast, scale, protocol)
+        scored.append(scored_rows(actuals, run.forecast).assign(model=model))
         primary[model] = figures[protocol.primary_metric]
         for metric, value in figures.items():
             results.append(
                 AccuracyRow(protocol.dataset, model, metric, value, run.wall_seconds, run.peak_mb)
             )
+    write_scored_rows(pd.concat(scored, ignore_index=True), workdir / SCORED_ROWS_FILE)
     reference = primary.get(REFERENCE_MODEL)
     if reference:
         for model, value in primary.items():
@@ -391,6 +632,27 @@ def run_accuracy(
     return protocol, results
 
 
+def write_scored_rows(rows: pd.DataFrame, path: Path) -> None:
+    """Every model's forecast beside every scored actual row, as Parquet: one row per
+    model, store_id, item_id, period_end_date (predicted_quantity null where the model had
+    no forecast, scored as 0)."""
+    frame = pd.DataFrame(
+        {
+            "model": rows["model"].astype(str),
+            "store_id": rows["store_id"].astype(str),
+            "item_id": rows["item_id"].astype(str),
+            "period_end_date": pd.to_datetime(rows["period_date"]).dt.date,
+            "quantity": rows["quantity"].astype("float64"),
+            "is_holiday": rows["is_holiday"].astype(bool),
+            "predicted_quantity": rows["predicted_quantity"].astype("float64"),
+        }
+    )
+    frame["absolute_error"] = (frame["quantity"] - frame["predicted_quantity"].fillna(0.0)).abs()
+    frame.sort_values(["model", "store_id", "item_id", "period_end_date"]).to_parquet(
+        path, index=False
+    )
+
+
 def format_table(protocol: Protocol, results: list[AccuracyRow]) -> str:
     """The figures as a Markdown table, one line per model."""
     by_model: dict[str, dict[str, float]] = {}
@@ -398,9 +660,6 @@ def format_table(protocol: Protocol, results: list[AccuracyRow]) -> str:
     for row in results:
         by_model.setdefault(row.model, {})[row.metric] = row.value
         costs[row.model] = (row.wall_seconds, row.peak_mb)
-
-    def number(value: float | None, digits: int) -> str:
-        return "" if value is None or not np.isfinite(value) else f"{value:,.{digits}f}"
 
     ratio = f"{protocol.primary_metric}_ratio_to_seasonal_naive"
     lines = [
@@ -411,8 +670,65 @@ def format_table(protocol: Protocol, results: list[AccuracyRow]) -> str:
     for model, figures in by_model.items():
         wall, peak = costs[model]
         lines.append(
-            f"| {protocol.dataset} | {model} | {number(figures.get('wmae'), 2)} "
-            f"| {number(figures.get('wape'), 4)} | {number(figures.get('mase'), 3)} "
-            f"| {number(figures.get(ratio), 3)} | {number(wall, 1)} | {number(peak, 0)} |"
+            f"| {protocol.dataset} | {model} | {_number(figures.get('wmae'), 2)} "
+            f"| {_number(figures.get('wape'), 4)} | {_number(figures.get('mase'), 3)} "
+            f"| {_number(figures.get(ratio), 3)} | {_number(wall, 1)} | {_number(peak, 0)} |"
         )
     return "\n".join(lines)
+
+
+def _number(value: float | None, digits: int) -> str:
+    return "" if value is None or not np.isfinite(value) else f"{value:,.{digits}f}"
+
+
+def format_ratios(ratios: list[FinalRatios]) -> str:
+    """The final forecast's two ratios per data set, as a Markdown table."""
+    lines = [
+        "| dataset | metric | best single candidate | final / best candidate "
+        "| final / seasonal naive | candidates missing rows |",
+        "|---|---|---|---:|---:|---|",
+    ]
+    for item in ratios:
+        lines.append(
+            f"| {item.dataset} | {item.metric.upper()} | {item.best_candidate or 'none'} "
+            f"| {_number(item.final_to_best_candidate, 3)} "
+            f"| {_number(item.final_to_seasonal_naive, 3)} "
+            f"| {', '.join(item.candidates_left_out)} |"
+        )
+    return "\n".join(lines)
+
+
+def derive_store_panel(bench_input: BenchInput, out: Path, workdir: Path) -> dict[str, Any]:
+    """Sum a data set to store level through the project's staging; write canonical files.
+
+    Writes ``out/sales/sales.csv`` (store_id, sales_date, quantity, is_holiday: the clean
+    sales of every item of a store and date summed) and ``out/calendar_events.csv`` (the
+    clean events), so that the project reads the folder with the canonical preset and
+    ``sales_columns: {item_id: null}``.
+
+    Returns:
+        The vars to read ``out`` with, over the canonical preset: store-only keys and the
+        source's frequency.
+    """
+    database = build_actuals(bench_input, workdir)
+    sales_file = out / "sales" / "sales.csv"
+    events_file = out / "calendar_events.csv"
+    sales_file.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(database), read_only=True) as connection:
+        context = connection.execute("select frequency from stg_run_context").fetchone()
+        connection.execute(
+            "copy (select store_id, strftime(sales_date, '%Y-%m-%d') as sales_date,"
+            " sum(quantity) as quantity, coalesce(bool_or(is_holiday), false) as is_holiday"
+            " from stg_sales group by store_id, sales_date order by store_id, sales_date)"
+            f" to '{sales_file}' (header, delimiter ',')"
+        )
+        connection.execute(
+            "copy (select strftime(event_date, '%Y-%m-%d') as event_date, event_name,"
+            " event_type from stg_calendar_events order by event_date, event_name)"
+            f" to '{events_file}' (header, delimiter ',')"
+        )
+    frequency = str(context[0]) if context else "day"
+    store_vars: dict[str, Any] = {"sales_columns": {"item_id": None}}
+    if frequency != "day":
+        store_vars["frequency"] = frequency
+    return store_vars

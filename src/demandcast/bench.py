@@ -1,14 +1,29 @@
 """Benchmarks: scripts that print figures, never timed assertions.
 
-    python -m demandcast.bench accuracy [--data DIR] [--layout canonical|walmart|m5]
-        [--origin DATE] [--horizon N] [--holiday-weight 5] [--peers a,b] [--out FILE]
-    python -m demandcast.bench build [--data DIR] [--layout canonical|walmart|m5] [--out FILE]
+    python -m demandcast.bench accuracy [--data DIR] [--preset NAME] [--vars YAML]
+        [--vars-file FILE] [--origin DATE] [--horizon N] [--holiday-weight 5] [--peers a,b]
+        [--keep DIR] [--out FILE]
+    python -m demandcast.bench derive-store-panel --data DIR [--preset NAME] [--vars YAML]
+        [--vars-file FILE] --out DIR
+    python -m demandcast.bench build [--data DIR] [--preset NAME] [--vars YAML] [--out FILE]
     python -m demandcast.bench features [--scale 1.0] [--work DIR] [--out FILE]
+
+The data options are those of ``dbt build``: ``--preset`` names a var preset of
+``demandcast.presets`` (default: guessed from the files) applied to ``--data`` as
+``demandcast vars PRESET DIR`` does; ``--vars-file`` then ``--vars`` (YAML or JSON mappings)
+are merged over it, each top-level key replacing the one before, as dbt's ``--vars`` does.
 
 ``accuracy`` builds the dbt project at a forecast origin and scores every model it publishes
 beside peer libraries (seasonal naive, mlforecast LightGBM, statsforecast AutoETS) on the
-actual rows after the origin: see ``demandcast.accuracy``. The peers need the ``bench``
-extra (``pip install -e '.[bench]'``).
+actual rows after the origin, as the project's own staging reads them: see
+``demandcast.accuracy``. ``--keep DIR`` keeps its warehouses (``DIR/actuals``,
+``DIR/origin`` with the published Parquet) and ``DIR/scored_rows.parquet``; by default they
+are in a temporary folder, removed. The peers need the ``bench`` extra
+(``pip install -e '.[bench]'``).
+
+``derive-store-panel`` sums a data set to store level through the project's staging and
+writes canonical files (``OUT/sales/sales.csv``, ``OUT/calendar_events.csv``), and prints the
+``accuracy`` command that benchmarks them (``--vars '{sales_columns: {item_id: null}}'``).
 
 ``build`` builds the dbt project on a data folder (default: the demo data, generated if
 absent) in a fresh DuckDB file and prints the wall time and peak memory of ``dbt build``,
@@ -39,13 +54,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from demandcast import __version__, accuracy, peers
+from demandcast import __version__, accuracy, peers, presets
 from demandcast.demo_data import generate_demo_data
-from demandcast.presets import canonical_vars, m5_vars, walmart_vars
+from demandcast.presets import canonical_vars
 from demandcast.project import PROJECT_DIR, dbt_executable, run_dbt
 from demandcast.synthetic import write_panel
-
-LAYOUTS = {"canonical": canonical_vars, "walmart": walmart_vars, "m5": m5_vars}
 
 
 @dataclass(frozen=True)
@@ -65,8 +78,8 @@ def children_peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
-def guess_layout(data_dir: Path) -> str:
-    """The layout of a data folder, from the files it holds."""
+def guess_preset(data_dir: Path) -> str:
+    """The preset of a data folder, from the files it holds."""
     if (data_dir / "calendar.csv").exists() and list(data_dir.glob("sales_train_*.csv")):
         return "m5"
     if (data_dir / "train.csv").exists():
@@ -74,13 +87,14 @@ def guess_layout(data_dir: Path) -> str:
     return "canonical"
 
 
-def bench_build(data_dir: Path, layout: str, workdir: Path) -> list[Measurement]:
+def bench_build(bench_input: accuracy.BenchInput, workdir: Path) -> list[Measurement]:
     """Time one full ``dbt build`` (the build step of ``make demo``) on a data folder.
 
     The peak memory figure is the largest child process's, which is dbt's: this function
     must run in a fresh process (as the CLI does) for it to belong to this build alone.
     """
-    dbt_vars = LAYOUTS[layout](data_dir.resolve())
+    data_dir = bench_input.data_dir
+    dbt_vars = bench_input.dbt_vars()
     started = time.perf_counter()
     result = run_dbt(["build"], database_path=workdir / "bench.duckdb", dbt_vars=dbt_vars)
     wall = time.perf_counter() - started
@@ -381,15 +395,63 @@ def demo_data_dir() -> Path:
     return data_dir
 
 
-def main_accuracy(args: argparse.Namespace, workdir: Path) -> int:
-    """``python -m demandcast.bench accuracy``: print the table, write the JSON."""
+def parse_vars(text: str, source: str) -> dict[str, Any]:
+    """A mapping of vars in YAML or JSON, read by dbt's own YAML reader as its ``--vars``.
+
+    Args:
+        text: The YAML or JSON text.
+        source: What the text came from (``--vars``, ``--vars-file FILE``), for errors.
+
+    Raises:
+        ValueError: When the text is not YAML, or not a mapping.
+    """
+    from dbt.clients.yaml_helper import load_yaml_text
+    from dbt_common.exceptions import DbtValidationError
+
+    try:
+        parsed = load_yaml_text(text)
+    except DbtValidationError as error:
+        raise ValueError(f"{source}: not valid YAML or JSON ({error})") from error
+    if parsed is None:
+        return {}
+    if not isinstance(parsed, dict):
+        raise ValueError(
+            f"{source}: must be a mapping of var names to values, "
+            f"got a {type(parsed).__name__}: {text.strip()[:80]!r}"
+        )
+    return {str(key): value for key, value in parsed.items()}
+
+
+def bench_input_from(args: argparse.Namespace) -> accuracy.BenchInput:
+    """The data folder, preset and vars of a command line (see the module docstring).
+
+    Raises:
+        ValueError: With a message naming the option at fault.
+    """
     data_dir: Path = args.data or demo_data_dir()
     if not data_dir.is_dir():
-        raise SystemExit(f"--data {data_dir}: no such folder")
-    layout = args.layout or guess_layout(data_dir)
+        raise ValueError(f"--data {data_dir}: no such folder")
+    preset = args.preset or guess_preset(data_dir)
+    user_vars: dict[str, Any] = {}
+    if args.vars_file:
+        if not args.vars_file.is_file():
+            raise ValueError(f"--vars-file {args.vars_file}: no such file")
+        text = args.vars_file.read_text(encoding="utf-8")
+        user_vars.update(parse_vars(text, f"--vars-file {args.vars_file}"))
+    if args.vars:
+        user_vars.update(parse_vars(args.vars, "--vars"))
+    result = accuracy.BenchInput(data_dir, preset, user_vars)
+    try:
+        result.dbt_vars()
+    except FileNotFoundError as error:
+        raise ValueError(f"--preset {preset} on --data {data_dir}: {error}") from error
+    return result
+
+
+def main_accuracy(args: argparse.Namespace, bench_input: accuracy.BenchInput, workdir: Path) -> int:
+    """``python -m demandcast.bench accuracy``: print the tables, write the JSON."""
     protocol, results = accuracy.run_accuracy(
-        data_dir,
-        layout,
+        bench_input,
         workdir,
         origin=args.origin,
         horizon=args.horizon,
@@ -397,9 +459,11 @@ def main_accuracy(args: argparse.Namespace, workdir: Path) -> int:
         peer_names=args.peers,
         threads=args.threads,
     )
+    with_vars = f" + vars {json.dumps(bench_input.user_vars)}" if bench_input.user_vars else ""
     print(
-        f"{protocol.dataset} ({layout}, {protocol.frequency}): origin {protocol.origin}, "
-        f"horizon {protocol.horizon}, holiday weight {protocol.holiday_weight:g}"
+        f"{protocol.dataset} (preset {protocol.preset}{with_vars}, {protocol.frequency}): "
+        f"origin {protocol.origin}, horizon {protocol.horizon}, "
+        f"holiday weight {protocol.holiday_weight:g}"
         + ("" if protocol.has_holiday_flag else " (no holiday flag: no WMAE)")
     )
     print(accuracy.format_table(protocol, results))
@@ -407,10 +471,30 @@ def main_accuracy(args: argparse.Namespace, workdir: Path) -> int:
         "wall s and peak MB: the whole dbt build for demandcast/ models (they come from one"
         " build); fitting and forecasting, in its own process, for each peer/"
     )
+    ratios = accuracy.final_ratios(results, protocol.dataset, protocol.primary_metric)
+    print()
+    print(accuracy.format_ratios([ratios]))
+    if args.keep:
+        kept = args.keep.resolve()
+        print(
+            f"\nKept in {kept}:\n"
+            f"  {kept / 'actuals' / accuracy.WAREHOUSE_FILE}  staging up to the last date "
+            "(stg_sales, stg_quarantined_rows: the actuals)\n"
+            f"  {kept / 'origin' / accuracy.WAREHOUSE_FILE}  the project built at the origin "
+            "(forecast_candidates, model_selection, fct_forecasts, ...)\n"
+            f"  {kept / 'origin' / 'published'}  its published Parquet copies\n"
+            f"  {kept / accuracy.SCORED_ROWS_FILE}  every model's forecast beside every "
+            "scored row\n"
+            'Try: python -c "import duckdb; print(duckdb.sql(\\"select model, '
+            "sum(absolute_error) as absolute_error from "
+            f"'{kept / accuracy.SCORED_ROWS_FILE}' group by model order by 2\\\"))\""
+        )
     if args.out:
         protocol_fields = {
             **asdict(protocol),
             "origin": protocol.origin.isoformat(),
+            "data": str(bench_input.data_dir.resolve()),
+            "user_vars": dict(bench_input.user_vars),
             "peers": args.peers or list(peers.PEERS),
         }
         args.out.write_text(
@@ -419,10 +503,28 @@ def main_accuracy(args: argparse.Namespace, workdir: Path) -> int:
                     "environment": environment(),
                     "protocol": protocol_fields,
                     "results": [asdict(row) for row in results],
+                    "final_ratios": [asdict(ratios)],
                 },
                 indent=2,
             )
         )
+    return 0
+
+
+def main_derive_store_panel(
+    args: argparse.Namespace, bench_input: accuracy.BenchInput, workdir: Path
+) -> int:
+    """``python -m demandcast.bench derive-store-panel``: write the store-level folder."""
+    out: Path = args.out
+    store_vars = accuracy.derive_store_panel(bench_input, out, workdir)
+    vars_text = json.dumps(store_vars)
+    print(f"Wrote {out / 'sales' / 'sales.csv'} and {out / 'calendar_events.csv'}")
+    print("Benchmark it with:")
+    print(
+        f"  python -m demandcast.bench accuracy --data {out} --preset canonical "
+        f"--vars '{vars_text}'"
+    )
+    print(f"  make bench DATA={out} PRESET=canonical VARS='{vars_text}'")
     return 0
 
 
@@ -482,8 +584,8 @@ def bench_prophet(n_series: int, n_days: int, workers: int) -> list[Measurement]
     return results
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point: ``python -m demandcast.bench accuracy|build|features|prophet``."""
+def make_parser() -> argparse.ArgumentParser:
+    """The command line of ``python -m demandcast.bench``."""
     parser = argparse.ArgumentParser(
         prog="python -m demandcast.bench",
         description=__doc__,
@@ -493,8 +595,6 @@ def main(argv: list[str] | None = None) -> int:
     accuracy_parser = sub.add_parser(
         "accuracy", help="the project's forecasts vs peer libraries on the same rows"
     )
-    accuracy_parser.add_argument("--data", type=Path, help="data folder (default: the demo data)")
-    accuracy_parser.add_argument("--layout", choices=sorted(LAYOUTS), help="default: guessed")
     accuracy_parser.add_argument(
         "--origin",
         type=dt.date.fromisoformat,
@@ -515,11 +615,33 @@ def main(argv: list[str] | None = None) -> int:
         "--threads", type=int, default=1, help="LightGBM threads, statsforecast processes"
     )
     accuracy_parser.add_argument(
-        "--work", type=Path, help="scratch folder for the warehouse (default: a temporary one)"
+        "--keep",
+        type=Path,
+        help="keep the warehouses and scored rows in this folder and print where "
+        "(default: a temporary folder, removed)",
+    )
+    # The earlier name of --keep, in commands recorded in docs/benchmarks.md.
+    accuracy_parser.add_argument("--work", dest="keep", type=Path, help=argparse.SUPPRESS)
+    derive = sub.add_parser(
+        "derive-store-panel", help="sum a data set to store level, write canonical files"
+    )
+    derive.add_argument("--out", type=Path, required=True, help="folder to write")
+    derive.add_argument(
+        "--keep", type=Path, help="keep the staging warehouse here (default: removed)"
     )
     build = sub.add_parser("build", help="time dbt build on a data folder")
-    build.add_argument("--data", type=Path, help="data folder (default: the demo data)")
-    build.add_argument("--layout", choices=sorted(LAYOUTS), help="default: guessed")
+    for each in (accuracy_parser, derive, build):
+        each.add_argument("--data", type=Path, help="data folder (default: the demo data)")
+        each.add_argument(
+            "--preset",
+            choices=sorted(presets.preset_functions()),
+            help="var preset for the folder, as `demandcast vars` (default: guessed)",
+        )
+        each.add_argument(
+            "--vars",
+            help="YAML or JSON vars merged over the preset's, as dbt build --vars",
+        )
+        each.add_argument("--vars-file", type=Path, help="YAML file of vars, merged before --vars")
     features = sub.add_parser("features", help="feature build vs bare query, synthetic panel")
     features.add_argument("--scale", type=float, default=1.0, help="1.0 = 30,490 series")
     features.add_argument("--work", type=Path, help="work folder (default: a temporary one)")
@@ -534,14 +656,29 @@ def main(argv: list[str] | None = None) -> int:
     prophet.add_argument("--workers", type=int, default=0, help="0 = one per core")
     for each in (accuracy_parser, build, features, scale_parser, prophet):
         each.add_argument("--out", type=Path, help="also write the figures as JSON here")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: ``python -m demandcast.bench accuracy|derive-store-panel|build|...``."""
+    parser = make_parser()
     args = parser.parse_args(argv)
 
+    bench_input = None
+    if args.command in ("accuracy", "derive-store-panel", "build"):
+        try:
+            bench_input = bench_input_from(args)
+        except ValueError as error:
+            parser.error(str(error))
     print(json.dumps(environment()))
     with tempfile.TemporaryDirectory(prefix="demandcast-bench-") as temporary:
-        if args.command == "accuracy":
-            workdir = args.work or Path(temporary)
+        if args.command in ("accuracy", "derive-store-panel"):
+            assert bench_input is not None
+            workdir = args.keep or Path(temporary)
             workdir.mkdir(parents=True, exist_ok=True)
-            return main_accuracy(args, workdir)
+            if args.command == "accuracy":
+                return main_accuracy(args, bench_input, workdir)
+            return main_derive_store_panel(args, bench_input, workdir)
         if args.command == "prophet":
             measurements = bench_prophet(args.series, args.days, args.workers)
         elif args.command == "scale":
@@ -561,11 +698,8 @@ def main(argv: list[str] | None = None) -> int:
             workdir.mkdir(parents=True, exist_ok=True)
             measurements = bench_features(args.scale, workdir)
         else:
-            data_dir: Path = args.data or demo_data_dir()
-            if not data_dir.is_dir():
-                parser.error(f"--data {data_dir}: no such folder")
-            layout = args.layout or guess_layout(data_dir)
-            measurements = bench_build(data_dir, layout, Path(temporary))
+            assert bench_input is not None
+            measurements = bench_build(bench_input, Path(temporary))
     print_table(measurements)
     if args.out:
         _write_json(args.out, measurements)

@@ -7,6 +7,9 @@ folder in that layout.
 
 from __future__ import annotations
 
+import inspect
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -120,3 +123,31 @@ def m5_vars(data_dir: str | Path) -> dict[str, Any]:
         "m5_sales_path": str(sales_files[-1]),
         "m5_prices_path": str(prices) if prices.exists() else "",
     }
+
+
+def preset_functions() -> dict[str, Callable[[str | Path], dict[str, Any]]]:
+    """Every preset of this module, by name: each function ``<name>_vars(data_dir)``.
+
+    Found by name so that a preset added here is known everywhere that asks (the
+    benchmark's ``--preset``) without a second list to keep in step.
+    """
+    module = sys.modules[__name__]
+    return {
+        name.removesuffix("_vars"): function
+        for name, function in sorted(vars(module).items())
+        if name.endswith("_vars")
+        and inspect.isfunction(function)
+        and function.__module__ == __name__
+    }
+
+
+def vars_for_preset(name: str, data_dir: str | Path) -> dict[str, Any]:
+    """The vars of one preset (a key of ``preset_functions``) for a data folder.
+
+    Raises:
+        ValueError: When no preset has that name.
+    """
+    functions = preset_functions()
+    if name not in functions:
+        raise ValueError(f"unknown preset {name!r}; known: {sorted(functions)}")
+    return functions[name](data_dir)
