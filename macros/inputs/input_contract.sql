@@ -103,8 +103,22 @@
 {% endmacro %}
 
 
+{#- Whether a key column of an input is mapped to a file column; null or '' means the
+    input has no such key (sales keyed by store only, a global exogenous series). -#}
+{% macro input_key_is_mapped(input_name, canonical) %}
+    {% set column = input_columns(input_name)[canonical] %}
+    {{ return(column is not none and (column | string | trim) != '') }}
+{% endmacro %}
+
+
 {#- Sales keyed by store only: item_id mapped to null or ''. -#}
 {% macro sales_have_item_column() %}
-    {% set item_column = input_columns('sales')['item_id'] %}
-    {{ return(item_column is not none and (item_column | string | trim) != '') }}
+    {{ return(input_key_is_mapped('sales', 'item_id')) }}
+{% endmacro %}
+
+
+{#- A global exogenous file (oil prices, a national index): store_id mapped to null or '';
+    its series apply to every store. -#}
+{% macro exogenous_have_store_column() %}
+    {{ return(input_key_is_mapped('exogenous', 'store_id')) }}
 {% endmacro %}
