@@ -24,14 +24,15 @@
             'format': 'canonical', 'path_var': 'events_path', 'columns_var': 'events_columns',
             'required': false,
             'columns': {'event_date': 'event_date', 'event_name': 'event_name',
-                        'event_type': 'event_type'},
+                        'event_type': 'event_type', 'locale_level': 'locale_level',
+                        'locale_name': 'locale_name', 'is_transferred': 'is_transferred'},
             'required_columns': ['event_date', 'event_name'],
         },
         'stores': {
             'format': 'canonical', 'path_var': 'stores_path', 'columns_var': 'stores_columns',
             'required': false,
             'columns': {'store_id': 'store_id', 'store_name': 'store_name', 'region': 'region',
-                        'store_type': 'store_type', 'store_size': 'store_size'},
+                        'city': 'city', 'store_type': 'store_type', 'store_size': 'store_size'},
             'required_columns': ['store_id'],
         },
         'items': {

@@ -1,7 +1,7 @@
 """``demandcast``: the project's command line.
 
 demandcast demo-data --out data/demo [--stores N --items N --days N --seed N --no-faults]
-demandcast vars walmart|m5|canonical DATA_DIR     # prints --vars for dbt build
+demandcast vars walmart|m5|favorita|canonical DATA_DIR     # prints --vars for dbt build
 demandcast replay --start DATE --end DATE [--every-days N --data DIR]  # as-of replay
 """
 
@@ -15,6 +15,7 @@ from demandcast import demo_data, presets, replay
 
 PRESETS = {
     "canonical": presets.canonical_vars,
+    "favorita": presets.favorita_vars,
     "walmart": presets.walmart_vars,
     "m5": presets.m5_vars,
 }
