@@ -41,12 +41,24 @@ HOLIDAYS = [
     ("2016-07-05", "Holiday", "Local", "Manta", "Fundacion de Manta", "False"),
     # A national holiday moved two days: not celebrated on the 10th, on the 12th instead.
     ("2016-08-10", "Holiday", "National", "Ecuador", "Primer Grito de Independencia", "True"),
-    ("2016-08-12", "Transfer", "National", "Ecuador", "Traslado Primer Grito de Independencia",
-     "False"),
+    (
+        "2016-08-12",
+        "Transfer",
+        "National",
+        "Ecuador",
+        "Traslado Primer Grito de Independencia",
+        "False",
+    ),
     # A local holiday moved a day: Guayaquil celebrates on the 10th, not the 9th.
     ("2016-10-09", "Holiday", "Local", "Guayaquil", "Independencia de Guayaquil", "True"),
-    ("2016-10-10", "Transfer", "Local", "Guayaquil", "Traslado Independencia de Guayaquil",
-     "False"),
+    (
+        "2016-10-10",
+        "Transfer",
+        "Local",
+        "Guayaquil",
+        "Traslado Independencia de Guayaquil",
+        "False",
+    ),
     ("2016-11-03", "Holiday", "Local", "Cuenca", "Independencia de Cuenca", "False"),
     ("2016-11-10", "Holiday", "Regional", "Azuay", "Provincializacion de Azuay", "False"),
     ("2016-11-25", "Event", "National", "Ecuador", "Black Friday", "False"),
@@ -54,8 +66,14 @@ HOLIDAYS = [
     ("2016-12-24", "Additional", "National", "Ecuador", "Navidad-1", "False"),
     ("2016-12-25", "Holiday", "National", "Ecuador", "Navidad", "False"),
     ("2017-01-02", "Bridge", "National", "Ecuador", "Puente Primer dia del ano", "False"),
-    ("2017-01-14", "Work Day", "National", "Ecuador", "Recupero Puente Primer dia del ano",
-     "False"),
+    (
+        "2017-01-14",
+        "Work Day",
+        "National",
+        "Ecuador",
+        "Recupero Puente Primer dia del ano",
+        "False",
+    ),
     ("2017-02-27", "Holiday", "National", "Ecuador", "Carnaval", "False"),
     # After the last sales date: known in advance, it reaches the scoring rows.
     ("2017-04-14", "Holiday", "National", "Ecuador", "Viernes Santo", "False"),
@@ -150,7 +168,7 @@ def test_preset_maps_train_or_transactions(tmp_path: Path, capsys: pytest.Captur
     assert only_transactions["sales_columns"]["item_id"] is None
     assert only_transactions["sales_columns"]["quantity"] == "transactions"
 
-    with pytest.raises(FileNotFoundError, match="train.csv"):
+    with pytest.raises(FileNotFoundError, match=r"train\.csv"):
         favorita_vars(tmp_path / "empty")
 
 
@@ -251,7 +269,10 @@ def test_oil_price_is_one_national_series_for_every_store(favorita_warehouse):
     # weekend carries the last price forward).
     assert {values for _, _, values, _ in per_period[1:]} == {1}
     assert {known for _, _, _, known in per_period[1:]} == {len(STORES)}
-    assert favorita_warehouse.scalar(
-        "select count(*) from int_forecast_features where exog_dcoilwtico is null "
-        "and cutoff_date > '2016-01-01'"
-    ) == 0
+    assert (
+        favorita_warehouse.scalar(
+            "select count(*) from int_forecast_features where exog_dcoilwtico is null "
+            "and cutoff_date > '2016-01-01'"
+        )
+        == 0
+    )

@@ -276,10 +276,12 @@ def test_as_of_date_hides_later_rows_and_counts_them(tmp_path: Path, build: Buil
         ("frequency", "monthly", "frequency"),
         ("negative_quantity_policy", "drop", "negative_quantity_policy"),
         ("input_format", "excel", "input_format"),
+        ("event_locale_store_columns", {"local": "town"}, "event_locale_store_columns.local"),
+        ("holiday_event_types", "holiday", "holiday_event_types"),
     ],
 )
 def test_bad_vars_are_rejected_by_name(
-    tmp_path: Path, build: BuildFn, name: str, value: str, message: str
+    tmp_path: Path, build: BuildFn, name: str, value: object, message: str
 ):
     sales = write_text(tmp_path / "sales.csv", GOOD_SALES)
     warehouse = build(sales_vars(sales, **{name: value}), expect_success=False)
