@@ -48,10 +48,10 @@ series_stores as (
 stores as (
     {#- The stores of the series, with their attributes (null without a store master). -#}
     select
-        series_stores.store_id,
         {%- for column in event_locale_store_attributes() %}
-        store_master.{{ column }}{{ ',' if not loop.last }}
+        store_master.{{ column }},
         {%- endfor %}
+        series_stores.store_id
     from series_stores
     left join store_master
         on series_stores.store_id = store_master.store_id
