@@ -16,10 +16,11 @@ import math
 from pathlib import Path
 
 import pytest
-from conftest import FULL_BUILD, BuildFn
+from conftest import FULL_BUILD, BuildFn, Warehouse
 
 from demandcast.cli import main
 from demandcast.presets import favorita_vars
+from demandcast.project import run_dbt
 
 pytestmark = pytest.mark.integration
 
@@ -184,12 +185,8 @@ def test_transactions_only_folder_builds_store_only_series(tmp_path: Path, build
 
 
 @pytest.fixture(scope="module")
-def favorita_warehouse(tmp_path_factory: pytest.TempPathFactory):
+def favorita_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
     """The whole project built once on the synthetic Favorita folder (train.csv)."""
-    from conftest import Warehouse
-
-    from demandcast.project import run_dbt
-
     folder = write_favorita(tmp_path_factory.mktemp("favorita"))
     database = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
     result = run_dbt(["build", *FULL_BUILD], database_path=database, dbt_vars=favorita_vars(folder))
@@ -197,7 +194,7 @@ def favorita_warehouse(tmp_path_factory: pytest.TempPathFactory):
     return Warehouse(database, result)
 
 
-def _holiday_stores(warehouse, day: str) -> list[str]:
+def _holiday_stores(warehouse: Warehouse, day: str) -> list[str]:
     return [
         store
         for (store,) in warehouse.rows(
@@ -207,7 +204,7 @@ def _holiday_stores(warehouse, day: str) -> list[str]:
     ]
 
 
-def _event_stores(warehouse, day: str) -> list[str]:
+def _event_stores(warehouse: Warehouse, day: str) -> list[str]:
     return [
         store
         for (store,) in warehouse.rows(
@@ -217,7 +214,7 @@ def _event_stores(warehouse, day: str) -> list[str]:
     ]
 
 
-def test_full_build_passes_and_every_raw_row_is_accounted_for(favorita_warehouse):
+def test_full_build_passes_and_every_raw_row_is_accounted_for(favorita_warehouse: Warehouse):
     accounting = favorita_warehouse.accounting("sales")
     assert accounting["raw_rows"] == len(_dates()) * len(STORES) * len(FAMILIES)
     assert accounting["clean_rows"] == accounting["raw_rows"]
@@ -225,7 +222,7 @@ def test_full_build_passes_and_every_raw_row_is_accounted_for(favorita_warehouse
     assert favorita_warehouse.scalar("select count(*) from fct_forecasts") > 0
 
 
-def test_local_and_regional_holidays_reach_only_their_stores(favorita_warehouse):
+def test_local_and_regional_holidays_reach_only_their_stores(favorita_warehouse: Warehouse):
     everyone = ["1", "2", "3", "4"]
     assert _holiday_stores(favorita_warehouse, "2016-12-06") == ["1", "2"]  # Quito
     assert _holiday_stores(favorita_warehouse, "2016-11-03") == ["4"]  # Cuenca (city)
@@ -246,7 +243,7 @@ def test_local_and_regional_holidays_reach_only_their_stores(favorita_warehouse)
     ) == [(5,), (None,)]
 
 
-def test_transferred_holidays_are_celebrated_on_their_transfer_day(favorita_warehouse):
+def test_transferred_holidays_are_celebrated_on_their_transfer_day(favorita_warehouse: Warehouse):
     everyone = ["1", "2", "3", "4"]
     assert _event_stores(favorita_warehouse, "2016-08-10") == []
     assert _holiday_stores(favorita_warehouse, "2016-08-12") == everyone
@@ -259,7 +256,7 @@ def test_transferred_holidays_are_celebrated_on_their_transfer_day(favorita_ware
     assert _event_stores(favorita_warehouse, "2017-01-14") == everyone
 
 
-def test_oil_price_is_one_national_series_for_every_store(favorita_warehouse):
+def test_oil_price_is_one_national_series_for_every_store(favorita_warehouse: Warehouse):
     per_period = favorita_warehouse.rows(
         "select period_end_date, count(distinct store_id), count(distinct exog_dcoilwtico), "
         "count(exog_dcoilwtico) from int_exogenous_features group by 1 order by 1"
