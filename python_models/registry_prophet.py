@@ -17,7 +17,10 @@ def model(dbt, session):
     history = warehouse.to_pandas(dbt.ref("int_aggregate_sales"))
     rows = warehouse.to_pandas_where(dbt.ref("int_forecast_features"), "true", FORECAST_ROW_COLUMNS)
     shares = warehouse.to_pandas(dbt.ref("int_aggregate_shares"))
-    events = warehouse.to_pandas(dbt.ref("stg_calendar_events"))
+    # One holidays frame serves every aggregate: the events that apply to every store.
+    events = warehouse.to_pandas_where(
+        dbt.ref("int_calendar_events"), "store_match_column is null", ["event_date", "event_name"]
+    )
     frequency = dbt.config.get("frequency")
     return warehouse.registry_run(
         dbt,

@@ -24,14 +24,15 @@
             'format': 'canonical', 'path_var': 'events_path', 'columns_var': 'events_columns',
             'required': false,
             'columns': {'event_date': 'event_date', 'event_name': 'event_name',
-                        'event_type': 'event_type'},
+                        'event_type': 'event_type', 'locale_level': 'locale_level',
+                        'locale_name': 'locale_name', 'is_transferred': 'is_transferred'},
             'required_columns': ['event_date', 'event_name'],
         },
         'stores': {
             'format': 'canonical', 'path_var': 'stores_path', 'columns_var': 'stores_columns',
             'required': false,
             'columns': {'store_id': 'store_id', 'store_name': 'store_name', 'region': 'region',
-                        'store_type': 'store_type', 'store_size': 'store_size'},
+                        'city': 'city', 'store_type': 'store_type', 'store_size': 'store_size'},
             'required_columns': ['store_id'],
         },
         'items': {
@@ -103,8 +104,22 @@
 {% endmacro %}
 
 
+{#- Whether a key column of an input is mapped to a file column; null or '' means the
+    input has no such key (sales keyed by store only, a global exogenous series). -#}
+{% macro input_key_is_mapped(input_name, canonical) %}
+    {% set column = input_columns(input_name)[canonical] %}
+    {{ return(column is not none and (column | string | trim) != '') }}
+{% endmacro %}
+
+
 {#- Sales keyed by store only: item_id mapped to null or ''. -#}
 {% macro sales_have_item_column() %}
-    {% set item_column = input_columns('sales')['item_id'] %}
-    {{ return(item_column is not none and (item_column | string | trim) != '') }}
+    {{ return(input_key_is_mapped('sales', 'item_id')) }}
+{% endmacro %}
+
+
+{#- A global exogenous file (oil prices, a national index): store_id mapped to null or '';
+    its series apply to every store. -#}
+{% macro exogenous_have_store_column() %}
+    {{ return(input_key_is_mapped('exogenous', 'store_id')) }}
 {% endmacro %}

@@ -4,7 +4,8 @@
     store-level exogenous series known at the end of the period. An observation is known
     exogenous_publication_lag_days after its date; missing observations do not erase the
     last known value. One column exog_<series> per series, and exogenous_values_published:
-    how many series published a value for the period. -#}
+    how many series published a value for the period. A global file (no store key, e.g.
+    oil prices) gives every store the same values. -#}
 
 {%- set variables = [] %}
 {#- The series are the data's: read their names when the table exists (not when linting). -#}
@@ -65,8 +66,11 @@ pivoted as (
     from store_periods
     left join known_by_period
         on
+            {%- if exogenous_have_store_column() %}
             store_periods.store_id = known_by_period.store_id
-            and store_periods.period_end_date = known_by_period.period_end_date
+            and
+            {%- endif %}
+            store_periods.period_end_date = known_by_period.period_end_date
     group by store_periods.store_id, store_periods.period_end_date
 ),
 

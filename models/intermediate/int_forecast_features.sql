@@ -4,7 +4,8 @@
     One row per store_id, item_id, cutoff_date, horizon_step: the features of forecasting
     the period horizon_step periods after the cut-off, with what the series, its store,
     its category, prices and exogenous series said at the end of the cut-off period, and
-    the calendar of the target period (known in advance).
+    the calendar of the target period at the series' store (known in advance; local
+    holidays differ by store).
 
     The same rows serve training, backtests and scoring, at the cut-offs of
     int_forecast_cutoffs: the as-of date (is_scoring_row, target unknown) and earlier
@@ -48,7 +49,7 @@
 {%- do cutoff_columns.extend(columns_except(relation, keys, alias)) %}
 {%- do feature_columns.extend(columns_except(relation, keys, 'cutoff_rows')) %}
 {%- endfor %}
-{%- do feature_columns.extend(columns_except(ref('int_calendar_features'), ['period_end_date'],
+{%- do feature_columns.extend(columns_except(ref('int_calendar_features'), ['store_id', 'period_end_date'],
     'calendar_features', prefix='target_')) %}
 
 with
@@ -233,7 +234,9 @@ final as (
             and target_values.item_id = cutoff_rows.item_id
             and target_values.cutoff_date = cutoff_rows.period_end_date
     left join calendar_features
-        on target_values.target_date = calendar_features.period_end_date
+        on
+            target_values.store_id = calendar_features.store_id
+            and target_values.target_date = calendar_features.period_end_date
 )
 
 select * from final

@@ -1,4 +1,4 @@
-{#- Clean calendar events: one row per event_date, event_name. -#}
+{#- Clean calendar events: one row per event_date, event_name, locale_level, locale_name. -#}
 
 with
 
@@ -11,6 +11,9 @@ final as (
         event_date,
         event_name,
         event_type,
+        locale_level,
+        locale_name,
+        is_transferred,
         source_file,
         source_row_number
     from classified

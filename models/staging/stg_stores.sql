@@ -11,6 +11,7 @@ final as (
         store_id,
         store_name,
         region,
+        city,
         store_type,
         store_size,
         source_file,

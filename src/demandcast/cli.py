@@ -1,7 +1,7 @@
 """``demandcast``: the project's command line.
 
 demandcast demo-data --out data/demo [--stores N --items N --days N --seed N --no-faults]
-demandcast vars walmart|m5|canonical DATA_DIR     # prints --vars for dbt build
+demandcast vars walmart|m5|favorita|canonical DATA_DIR     # prints --vars for dbt build
 demandcast replay --start DATE --end DATE [--every-days N --data DIR]  # as-of replay
 """
 
@@ -12,12 +12,6 @@ import json
 import sys
 
 from demandcast import demo_data, presets, replay
-
-PRESETS = {
-    "canonical": presets.canonical_vars,
-    "walmart": presets.walmart_vars,
-    "m5": presets.m5_vars,
-}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,11 +28,11 @@ def main(argv: list[str] | None = None) -> int:
     vars_parser = sub.add_parser(
         "vars", help="print dbt --vars for a data folder in a known layout"
     )
-    vars_parser.add_argument("layout", choices=sorted(PRESETS))
+    vars_parser.add_argument("layout", choices=sorted(presets.preset_functions()))
     vars_parser.add_argument("data_dir")
     args = parser.parse_args(argv)
     if args.command == "vars":
-        print(json.dumps(PRESETS[args.layout](args.data_dir)))
+        print(json.dumps(presets.vars_for_preset(args.layout, args.data_dir)))
     return 0
 
 

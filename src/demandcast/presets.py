@@ -151,3 +151,79 @@ def vars_for_preset(name: str, data_dir: str | Path) -> dict[str, Any]:
     if name not in functions:
         raise ValueError(f"unknown preset {name!r}; known: {sorted(functions)}")
     return functions[name](data_dir)
+
+
+def favorita_vars(data_dir: str | Path) -> dict[str, Any]:
+    """Vars for a folder in the Favorita layout (Kaggle "Store Sales - Time Series
+    Forecasting", Corporacion Favorita, Ecuador).
+
+    Daily sales by store and product family (the family plays the item) from
+    ``train.csv``; without it, store-level ``transactions.csv`` as store-only series. The
+    store master (city; the state is the region), oil prices as one global exogenous
+    series (no store key) and the holidays with their locale (national, regional = a
+    state, local = a city) and transferred flag, when those files are present.
+
+    Args:
+        data_dir: Folder with ``train.csv`` or ``transactions.csv`` and, when present,
+            ``stores.csv``, ``oil.csv`` and ``holidays_events.csv``.
+
+    Returns:
+        The vars mapping.
+
+    Raises:
+        FileNotFoundError: When the folder has neither ``train.csv`` nor ``transactions.csv``.
+    """
+    root = Path(data_dir)
+    result: dict[str, Any] = {
+        **EMPTY_CANONICAL_INPUTS,
+        "input_format": "canonical",
+        "frequency": "day",
+    }
+    if (root / "train.csv").exists():
+        result["sales_path"] = str(root / "train.csv")
+        result["sales_columns"] = {
+            "sales_date": "date",
+            "store_id": "store_nbr",
+            "item_id": "family",
+            "quantity": "sales",
+        }
+    elif (root / "transactions.csv").exists():
+        result["sales_path"] = str(root / "transactions.csv")
+        result["sales_columns"] = {
+            "sales_date": "date",
+            "store_id": "store_nbr",
+            "item_id": None,
+            "quantity": "transactions",
+        }
+    else:
+        raise FileNotFoundError(
+            f"neither train.csv nor transactions.csv in {root}: not a Favorita-layout folder"
+        )
+    if (root / "stores.csv").exists():
+        result["stores_path"] = str(root / "stores.csv")
+        result["stores_columns"] = {
+            "store_id": "store_nbr",
+            "city": "city",
+            "region": "state",
+            "store_type": "type",
+        }
+    if (root / "oil.csv").exists():
+        result["exogenous_path"] = str(root / "oil.csv")
+        result["exogenous_columns"] = {"observation_date": "date", "store_id": None}
+    if (root / "holidays_events.csv").exists():
+        result["events_path"] = str(root / "holidays_events.csv")
+        result["events_columns"] = {
+            "event_date": "date",
+            "event_name": "description",
+            "event_type": "type",
+            "locale_level": "locale",
+            "locale_name": "locale_name",
+            "is_transferred": "transferred",
+        }
+        # Regional holidays name a state (stg_stores.region), local ones a city.
+        result["event_locale_store_columns"] = {"regional": "region", "local": "city"}
+        # A Transfer row is the day a moved holiday is celebrated; Additional and Bridge
+        # days are days off too. Work Day (a Saturday worked to pay back a bridge) and
+        # Event (Black Friday, an earthquake) are events, not holidays.
+        result["holiday_event_types"] = ["holiday", "transfer", "additional", "bridge"]
+    return result

@@ -174,7 +174,8 @@ def select_levels(history: pd.DataFrame, max_series: int) -> list[str]:
 
 
 def holidays_frame(events: pd.DataFrame) -> pd.DataFrame:
-    """Prophet's holidays frame (ds, holiday) from stg_calendar_events."""
+    """Prophet's holidays frame (ds, holiday) from events (event_date, event_name): the
+    rows of int_calendar_events that apply to every store."""
     if events.empty:
         return pd.DataFrame(columns=["ds", "holiday"])
     frame = pd.DataFrame(
@@ -292,7 +293,7 @@ def prophet_candidate(
         rows: Forecast rows (store_id, item_id, cutoff_date, horizon_step, target_date,
             target_quantity, is_scoring_row) of int_forecast_features.
         shares: int_aggregate_shares (store_id, item_id, cutoff_date, level_id, series_share).
-        events: stg_calendar_events.
+        events: The national rows of int_calendar_events (event_date, event_name).
         mapping: The ``prophet`` config.
         frequency: day or week.
     """

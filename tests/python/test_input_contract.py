@@ -276,10 +276,12 @@ def test_as_of_date_hides_later_rows_and_counts_them(tmp_path: Path, build: Buil
         ("frequency", "monthly", "frequency"),
         ("negative_quantity_policy", "drop", "negative_quantity_policy"),
         ("input_format", "excel", "input_format"),
+        ("event_locale_store_columns", {"local": "town"}, "event_locale_store_columns.local"),
+        ("holiday_event_types", "holiday", "holiday_event_types"),
     ],
 )
 def test_bad_vars_are_rejected_by_name(
-    tmp_path: Path, build: BuildFn, name: str, value: str, message: str
+    tmp_path: Path, build: BuildFn, name: str, value: object, message: str
 ):
     sales = write_text(tmp_path / "sales.csv", GOOD_SALES)
     warehouse = build(sales_vars(sales, **{name: value}), expect_success=False)
@@ -335,3 +337,45 @@ def test_wide_exogenous_file_is_unpivoted_and_na_is_a_missing_observation(
     accounting = warehouse.accounting("exogenous")
     assert accounting["raw_rows"] == 6
     assert accounting["beyond_as_of_rows"] == 2
+
+
+def test_exogenous_file_without_store_key_is_a_global_series_for_every_store(
+    tmp_path: Path, build: BuildFn
+):
+    sales = write_text(
+        tmp_path / "sales.csv",
+        "sales_date,store_id,item_id,quantity\n"
+        "2024-01-01,S1,I1,3\n2024-01-02,S1,I1,4\n2024-01-03,S1,I1,5\n"
+        "2024-01-01,S2,I1,1\n2024-01-02,S2,I1,2\n2024-01-03,S2,I1,2\n",
+    )
+    oil = write_text(tmp_path / "oil.csv", "date,dcoilwtico\n2024-01-01,70.5\n2024-01-02,\n")
+    warehouse = build(
+        sales_vars(
+            sales,
+            exogenous_path=str(oil),
+            exogenous_columns={"observation_date": "date", "store_id": None},
+        ),
+        selection=[
+            "--select",
+            "path:models/staging",
+            "+int_exogenous_features",
+            "--indirect-selection",
+            "cautious",
+            "--exclude-resource-type",
+            "unit_test",
+        ],
+    )
+    assert warehouse.reasons("exogenous") == {}
+    assert warehouse.rows(
+        "select store_id, observation_date::varchar, variable_name, observed_value "
+        "from stg_store_exogenous order by 2"
+    ) == [(None, "2024-01-01", "dcoilwtico", 70.5), (None, "2024-01-02", "dcoilwtico", None)]
+    # Broadcast to every store, the last known value carried over the gap.
+    assert warehouse.rows(
+        "select store_id, period_end_date::varchar, exog_dcoilwtico "
+        "from int_exogenous_features order by 1, 2"
+    ) == [
+        (store, day, 70.5)
+        for store in ("S1", "S2")
+        for day in ("2024-01-01", "2024-01-02", "2024-01-03")
+    ]

@@ -1,5 +1,7 @@
 {#- One row per raw event row (per filled event slot of M5's calendar), typed, with the
-    reason it cannot be used, if any. -#}
+    reason it cannot be used, if any. locale_level (national, regional, local, ...) and
+    locale_name say where the event is celebrated (no locale: national); is_transferred
+    marks a holiday moved to another day (the row of its new date carries it). -#}
 {%- set columns = input_columns('events') -%}
 
 with
@@ -18,7 +20,10 @@ renamed as (
         false as has_extra_fields,
         date as raw_event_date,
         event_name_{{ slot }} as raw_event_name,
-        event_type_{{ slot }} as raw_event_type
+        event_type_{{ slot }} as raw_event_type,
+        cast(null as varchar) as raw_locale_level,
+        cast(null as varchar) as raw_locale_name,
+        cast(null as varchar) as raw_is_transferred
     from calendar
     where {{ clean_text('event_name_' ~ slot) }} is not null
     {{ 'union all' if not loop.last }}
@@ -38,7 +43,10 @@ renamed as (
         {{ has_extra_fields('events') }} as has_extra_fields,
         {{ raw_column_or_null('events', columns['event_date']) }} as raw_event_date,
         {{ raw_column_or_null('events', columns['event_name']) }} as raw_event_name,
-        {{ raw_column_or_null('events', columns['event_type']) }} as raw_event_type
+        {{ raw_column_or_null('events', columns['event_type']) }} as raw_event_type,
+        {{ raw_column_or_null('events', columns['locale_level']) }} as raw_locale_level,
+        {{ raw_column_or_null('events', columns['locale_name']) }} as raw_locale_name,
+        {{ raw_column_or_null('events', columns['is_transferred']) }} as raw_is_transferred
     from source
 ),
 
@@ -49,14 +57,18 @@ cleaned as (
         *,
         {{ clean_text('raw_event_date') }} as event_date_text,
         lower({{ clean_text('raw_event_name') }}) as event_name,
-        lower({{ clean_text('raw_event_type') }}) as event_type
+        lower({{ clean_text('raw_event_type') }}) as event_type,
+        lower({{ clean_text('raw_locale_level') }}) as locale_level,
+        {{ clean_text('raw_locale_name') }} as locale_name,
+        {{ clean_text('raw_is_transferred') }} as is_transferred_text
     from renamed
 ),
 
 typed as (
     select
         *,
-        {{ parse_date('event_date_text') }} as event_date
+        {{ parse_date('event_date_text') }} as event_date,
+        {{ parse_boolean('is_transferred_text') }} as is_transferred
     from cleaned
 ),
 
@@ -67,16 +79,25 @@ final as (
         raw_event_date,
         raw_event_name,
         raw_event_type,
+        raw_locale_level,
+        raw_locale_name,
+        raw_is_transferred,
         event_date,
         event_name,
         coalesce(event_type, 'unspecified') as event_type,
+        {#- No locale: the event is national, it applies to every store. #}
+        coalesce(locale_level, 'national') as locale_level,
+        locale_name,
+        coalesce(is_transferred, false) as is_transferred,
         case
             when has_extra_fields then 'extra_fields'
             when event_name is null then 'null_key'
             {#- Calendars list future holidays: those are known in advance. -#}
             {{ date_rejection_reason('event_date_text', 'event_date', allow_future=true) }}
         end as key_rejection_reason,
-        cast(null as varchar) as value_rejection_reason
+        case
+            when is_transferred_text is not null and is_transferred is null then 'unparseable_is_transferred'
+        end as value_rejection_reason
     from typed
 )
 

@@ -1,5 +1,7 @@
 {#- One row per store, date and exogenous variable (the wide file unpivoted; for M5 the
     SNAP flag of each store's state), typed, with the reason it cannot be used, if any.
+    A file without a store key (exogenous_columns: {store_id: null}) holds global series:
+    store_id is null on every row.
     An empty cell is a missing observation (kept, value null), not a bad row. -#}
 {%- set columns = input_columns('exogenous') -%}
 
@@ -59,7 +61,12 @@ renamed as (
         _source_row_number as source_row_number,
         {{ has_extra_fields('exogenous') }} as has_extra_fields,
         {{ adapter.quote(columns['observation_date']) }} as raw_observation_date,
+        {%- if exogenous_have_store_column() %}
         {{ adapter.quote(columns['store_id']) }} as raw_store_id,
+        {%- else %}
+        {#- A global series (oil prices): no store key, it applies to every store. #}
+        cast(null as varchar) as raw_store_id,
+        {%- endif %}
         lower(variable_name) as variable_name,
         raw_value
     from source
@@ -114,7 +121,9 @@ final as (
         observed_value,
         case
             when has_extra_fields then 'extra_fields'
+            {%- if exogenous_have_store_column() %}
             when store_id is null then 'null_key'
+            {%- endif %}
             {{ date_rejection_reason('observation_date_text', 'observation_date') }}
         end as key_rejection_reason,
         case

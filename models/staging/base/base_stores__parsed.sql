@@ -18,6 +18,7 @@ renamed as (
         store_id as raw_store_id,
         store_id as raw_store_name,
         state_id as raw_region,
+        cast(null as varchar) as raw_city,
         cast(null as varchar) as raw_store_type,
         cast(null as varchar) as raw_store_size
     from sales_wide
@@ -38,6 +39,7 @@ renamed as (
         {{ raw_column_or_null('stores', columns['store_id']) }} as raw_store_id,
         {{ raw_column_or_null('stores', columns['store_name']) }} as raw_store_name,
         {{ raw_column_or_null('stores', columns['region']) }} as raw_region,
+        {{ raw_column_or_null('stores', columns['city']) }} as raw_city,
         {{ raw_column_or_null('stores', columns['store_type']) }} as raw_store_type,
         {{ raw_column_or_null('stores', columns['store_size']) }} as raw_store_size
     from source
@@ -51,6 +53,7 @@ cleaned as (
         {{ clean_text('raw_store_id') }} as store_id,
         {{ clean_text('raw_store_name') }} as store_name,
         {{ clean_text('raw_region') }} as region,
+        {{ clean_text('raw_city') }} as city,
         {{ clean_text('raw_store_type') }} as store_type,
         {{ clean_text('raw_store_size') }} as store_size_text
     from renamed
@@ -70,11 +73,13 @@ final as (
         raw_store_id,
         raw_store_name,
         raw_region,
+        raw_city,
         raw_store_type,
         raw_store_size,
         store_id,
         store_name,
         region,
+        city,
         store_type,
         store_size,
         case
