@@ -13,7 +13,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import Warehouse
+from conftest import FULL_BUILD, Warehouse
 
 from demandcast.demo_data import DemoConfig, generate_demo_data
 from demandcast.presets import canonical_vars
@@ -40,11 +40,13 @@ class Project:
         generate_demo_data(self.data, PANEL)
         self.database = tmp_path / "warehouse.duckdb"
 
-    def run(self, selection: list[str], **extra: Any) -> Warehouse:
+    def run(self, selection: list[str], *, command: str = "run", **extra: Any) -> Warehouse:
+        """``dbt <command> --select <selection>`` with the panel's vars and ``extra``."""
         dbt_vars = {**canonical_vars(self.data), "forecast_horizon_periods": HORIZON, **extra}
-        result = run_dbt(
-            ["run", "--select", *selection], database_path=self.database, dbt_vars=dbt_vars
-        )
+        arguments = [command, "--select", *selection]
+        if command == "build":
+            arguments += FULL_BUILD  # dbt unit tests run in make test's own build
+        result = run_dbt(arguments, database_path=self.database, dbt_vars=dbt_vars)
         assert result.ok, result.output[-4000:]
         return Warehouse(self.database, result)
 
@@ -145,21 +147,22 @@ def test_an_alert_retrains_once_and_an_identical_rerun_publishes_the_same_foreca
     # A champion trained two weeks before the as-of date, then a run at the as-of date
     # that reuses it (14 days < model_max_age_days) and raises drift alerts on it.
     project.run(["+model_registry"], as_of_date=(as_of - dt.timedelta(days=14)).isoformat())
-    everything = ["+published_tables"]
-    raised = project.run(everything, **alerting)
+    # Publishing needs the seeds, and runs behind the no_alerts gates (drift alerts warn).
+    everything = {"selection": ["+published_tables"], "command": "build"}
+    raised = project.run(**everything, **alerting)
     assert decision(raised)[0] == "reused"
     assert raised.scalar(
         "select count(*) from monitoring_alerts where triggers_retraining and algorithm = 'xgboost'"
     )
 
     # The next run answers the alerts: it retrains on the as-of date's data.
-    answered = project.run(everything, **alerting)
+    answered = project.run(**everything, **alerting)
     made, reasons, version = decision(answered)
     assert made == "trained_and_promoted" and "monitoring_trigger" in reasons
     answered_forecasts = published_forecasts(project)
     assert answered_forecasts.num_rows
 
     # An identical rerun: the alerts were answered, nothing is trained, the same forecasts.
-    rerun = project.run(everything, **alerting)
+    rerun = project.run(**everything, **alerting)
     assert decision(rerun) == ("reused", "champion is current", version)
     assert published_forecasts(project).equals(answered_forecasts, check_metadata=True)
