@@ -10,7 +10,8 @@ def model(dbt, session):
     dbt.config(materialized="table")
     registry = warehouse.to_pandas(dbt.ref("registry_prophet"))
     settings = RegistrySettings.from_mapping(dbt.config.get("registry"))
-    row = scoring_row(registry, "prophet", settings.pinned_version)
+    as_of = warehouse.run_context(dbt.ref("stg_run_context")).as_of_date
+    row = scoring_row(registry, "prophet", settings.pinned_version, as_of)
     rows = warehouse.to_pandas_where(
         dbt.ref("int_forecast_features"), "is_scoring_row", FORECAST_ROW_COLUMNS
     )

@@ -13,7 +13,8 @@ def model(dbt, session):
     dbt.config(materialized="table")
     registry = warehouse.to_pandas(dbt.ref("registry_xgboost"))
     settings = RegistrySettings.from_mapping(dbt.config.get("registry"))
-    row = scoring_row(registry, "xgboost", settings.pinned_version)
+    as_of = warehouse.run_context(dbt.ref("stg_run_context")).as_of_date
+    row = scoring_row(registry, "xgboost", settings.pinned_version, as_of)
     features = dbt.ref("int_forecast_features")
     scoring = warehouse.to_pandas_where(
         features, "is_scoring_row", warehouse.column_names(features)

@@ -22,7 +22,8 @@ def model(dbt, session):
     )
     registry = warehouse.to_pandas(dbt.ref("registry_xgboost"))
     settings = RegistrySettings.from_mapping(dbt.config.get("registry"))
-    row = scoring_row(registry, "xgboost", settings.pinned_version)
+    context = warehouse.run_context(dbt.ref("stg_run_context"))
+    row = scoring_row(registry, "xgboost", settings.pinned_version, context.as_of_date)
     reference = from_parquet_bytes(row["reference_sample"])
     current = warehouse.to_pandas_where(
         dbt.ref("int_forecast_features"),
@@ -46,7 +47,6 @@ def model(dbt, session):
         ],
         ignore_index=True,
     )
-    context = warehouse.run_context(dbt.ref("stg_run_context"))
     result.insert(0, "as_of_date", context.as_of_date)
     result.insert(1, "model_version", row["model_version"])
     result["invocation_id"] = context.invocation_id

@@ -1,13 +1,15 @@
 {{ config(
     materialized='incremental',
-    unique_key=['store_id', 'item_id', 'forecast_origin_date', 'horizon_step'],
+    unique_key='forecast_origin_date',
     incremental_strategy='delete+insert',
     on_schema_change='append_new_columns',
 ) }}
 
 {#- Every forecast ever published: one row per store_id, item_id, forecast_origin_date,
-    horizon_step. A rerun of the same origin replaces its rows (whatever model made them)
-    instead of adding them; a new origin adds rows. -#}
+    horizon_step. A rerun of an origin replaces ALL of that origin's rows, whatever series,
+    steps and models they had (the delete key is the origin alone: a rerun with a shorter
+    horizon or without a store leaves no rows of the earlier run behind); a new origin
+    adds rows. The grain is tested in _marts.yml. -#}
 
 with
 

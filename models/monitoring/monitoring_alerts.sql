@@ -1,7 +1,7 @@
 {#- Every alert of this run, one row each: the metric, its scope, the observed value, the
     threshold (vars alert_*), severity (var alert_severities), a suggested action, and
     whether it asks the registry to retrain (read by registry_* on the next run, recorded
-    there as monitoring_trigger). Gated by the no_alerts tests in _monitoring.yml. -#}
+    there as monitoring_trigger; one retrain per alert, see registry.pending_triggers). Gated by the no_alerts tests in _monitoring.yml. -#}
 
 {%- set severities = var('alert_severities') %}
 {%- set horizon_days = feature_setting('forecast_horizon_periods') * period_days() %}

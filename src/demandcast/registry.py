@@ -1,20 +1,28 @@
-"""The model registry: which model versions exist, which one is champion, and when to train.
+"""The model registry: which model versions exist, which one scores an as-of date, and
+when to train.
 
 One row per model version, kept in the warehouse (an incremental dbt Python model): content
 hash id, algorithm, configuration, feature list, training window, data fingerprint, dbt
 invocation, backtest metrics, the artifact as bytes (XGBoost UBJ, Prophet JSON; never
 pickle) and a status — ``champion``, ``challenger`` or ``retired``.
 
+The registry is an append-only log of versions. Which version is champion is a function
+of the as-of date, not a column a run flips: :func:`champion_row` — the latest promoted
+version trained at an as-of date on or before it. A replay of an older as-of date
+therefore never changes what a later date uses. ``status`` is kept for readers: the
+champion of the latest as-of date seen, ``retired`` for the other promoted versions,
+``challenger`` for versions never promoted.
+
 The rules, all in plain functions so they are unit-tested without dbt:
 
-* :func:`training_reasons` — train only when needed: no champion, the champion was trained
-  on data after the as-of date (a replay of the past), the feature set or the data contract
-  changed, a monitoring trigger fired, the champion is older than the age limit, or a force
-  var is set. No reason means the stored champion is reused.
+* :func:`training_reasons` — train only when needed: no champion for the as-of date, the
+  feature set or the data contract changed, a monitoring alert not yet answered asks for
+  it (:func:`pending_triggers`), the champion is older than the age limit, or a force var
+  is set. No reason means the stored champion is reused.
 * :func:`should_promote` — a challenger replaces the champion only if it beats it on the
   same backtest by a margin (or the champion cannot score the current features).
 * :func:`scoring_row` — the version that scores: the pinned one when a pin is set
-  (rollback), else the champion.
+  (rollback), else the champion for the as-of date.
 
 Every run records its decision and reasons on the scoring version's row
 (``last_decision*`` columns), so the reason is kept whether the run trained or not.
@@ -203,14 +211,113 @@ def _json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=str)
 
 
-def champion_row(registry: pd.DataFrame, algorithm: str) -> dict[str, Any] | None:
-    """The algorithm's champion row, if there is one."""
-    rows = registry[(registry["algorithm"] == algorithm) & (registry["status"] == CHAMPION)]
+PROMOTED = "promoted"
+
+
+def is_promoted(promotion_decision: object) -> bool:
+    """Whether a version was promoted when it was trained (its promotion_decision, as
+    written by :func:`should_promote`)."""
+    return isinstance(promotion_decision, str) and promotion_decision.startswith(PROMOTED)
+
+
+def champion_row(
+    registry: pd.DataFrame, algorithm: str, as_of: dt.date | None = None
+) -> dict[str, Any] | None:
+    """The algorithm's champion for an as-of date: the latest promoted version trained at
+    an as-of date on or before it (None: no version was trained by then). Without a date,
+    the champion of the latest as-of date seen (what ``status`` calls champion).
+
+    "Latest" is the version's as-of date, then its training run's start time: a version
+    promoted at a later date, or later at the same date, replaced the earlier ones.
+    """
+    if registry.empty:
+        return None
+    rows = registry[
+        (registry["algorithm"] == algorithm)
+        & registry["promotion_decision"].map(is_promoted).astype(bool)
+    ]
+    trained_as_of = pd.to_datetime(rows["as_of_date"]).dt.date
+    if as_of is not None:
+        rows = rows[trained_as_of <= as_of]
     if rows.empty:
         return None
-    if len(rows) > 1:
-        raise ValueError(f"registry has {len(rows)} champions for {algorithm}")
-    return {str(k): v for k, v in rows.iloc[0].to_dict().items()}
+    order = pd.DataFrame(
+        {
+            "as_of_date": pd.to_datetime(rows["as_of_date"]).to_numpy(),
+            "trained_at": pd.to_datetime(rows["trained_at"]).to_numpy(),
+            "model_version": rows["model_version"].astype(str).to_numpy(),
+            "position": range(len(rows)),
+        }
+    ).sort_values(["as_of_date", "trained_at", "model_version"])
+    latest = rows.iloc[int(order["position"].iloc[-1])]
+    return {str(k): v for k, v in latest.to_dict().items()}
+
+
+TRIGGER_PREFIX = "monitoring_trigger: "
+ALERT_COLUMNS = ["as_of_date", "alert_type", "scope", "model_version"]
+
+
+def trigger_id(alert_type: str, scope: str, as_of_date: dt.date) -> str:
+    """What identifies an alert across runs: its type, its scope (which names the
+    origin of accuracy alerts, the feature of drift alerts) and the as-of date of the run
+    that raised it. Reruns raise the same alert again under the same id."""
+    return f"{alert_type} {scope} as of {as_of_date}"
+
+
+def answered_triggers(reason_texts: Sequence[object]) -> set[str]:
+    """The alert ids that reasons texts (training_reasons, model_training_log.reasons,
+    joined by '; ') record as answered by a training run."""
+    answered = set()
+    for text in reason_texts:
+        if not isinstance(text, str):
+            continue
+        for reason in text.split("; "):
+            if reason.startswith(TRIGGER_PREFIX):
+                answered.add(reason[len(TRIGGER_PREFIX) :])
+    return answered
+
+
+def pending_triggers(
+    alerts: pd.DataFrame | None,
+    champion: Mapping[str, Any] | None,
+    as_of: dt.date,
+    answered: set[str],
+) -> list[str]:
+    """The alerts that still ask to retrain the champion: one alert triggers at most one
+    retrain.
+
+    Args:
+        alerts: Alerts that ask for retraining this algorithm (ALERT_COLUMNS), from the
+            previous run's monitoring_alerts; None or empty when there are none.
+        champion: The champion for the run's as-of date, or None.
+        as_of: The run's as-of date.
+        answered: Alert ids already answered by a training run (:func:`answered_triggers`).
+
+    An alert counts when it concerns the champion, was raised at an as-of date no later
+    than the run's (a replay of the past does not answer the future's alerts) and after
+    the champion's own as-of date (a champion trained at or after the alert's date has
+    seen all the data the alert saw: retraining on the same data would repeat it), and
+    no training run answered it yet.
+    """
+    if champion is None or alerts is None or alerts.empty:
+        return []
+    trained_as_of = pd.Timestamp(champion["as_of_date"]).date()
+    pending = set()
+    for raised, alert_type, scope, version in zip(
+        pd.to_datetime(alerts["as_of_date"]).dt.date,
+        alerts["alert_type"].astype(str),
+        alerts["scope"].astype(str),
+        alerts["model_version"],
+        strict=True,
+    ):
+        identity = trigger_id(alert_type, scope, raised)
+        if (
+            version == champion["model_version"]
+            and trained_as_of < raised <= as_of
+            and identity not in answered
+        ):
+            pending.add(identity)
+    return sorted(pending)
 
 
 def training_reasons(
@@ -224,25 +331,23 @@ def training_reasons(
     """Why this run must train; an empty list means: reuse the champion.
 
     Args:
-        champion: The algorithm's champion row, or None.
+        champion: The algorithm's champion for the run's as-of date (:func:`champion_row`),
+            or None. It never holds data after the as-of date: a replay of the past that
+            predates every version finds none and trains.
         context: The run (its as-of date is "today").
         features: The features the current feature tables offer.
         settings: Registry rules.
-        triggers: Reasons from monitoring (alerts that ask for retraining).
+        triggers: Monitoring alerts that ask for retraining and were not answered yet
+            (:func:`pending_triggers`).
     """
     if champion is None:
         return ["no_champion"]
     reasons = []
-    trained_until = pd.Timestamp(champion["training_end_date"]).date()
-    if trained_until > context.as_of_date:
-        reasons.append(
-            f"champion_trained_on_data_after_as_of ({trained_until} > {context.as_of_date})"
-        )
     if json.loads(champion["features_json"]) != list(features):
         reasons.append("feature_set_changed")
     if champion["contract_hash"] != settings.contract_hash:
         reasons.append("data_contract_changed")
-    reasons.extend(f"monitoring_trigger: {trigger}" for trigger in triggers)
+    reasons.extend(f"{TRIGGER_PREFIX}{trigger}" for trigger in triggers)
     age = (context.as_of_date - pd.Timestamp(champion["as_of_date"]).date()).days
     if settings.max_age_days and age > settings.max_age_days:
         reasons.append(f"champion_age_{age}_days_over_{settings.max_age_days}")
@@ -257,11 +362,11 @@ def should_promote(
     """Whether a challenger replaces the champion, and why, given both models' WAPE on
     the same backtest (None: no comparable champion)."""
     if champion_wape is None or pd.isna(champion_wape):
-        return True, "promoted: no comparable champion"
+        return True, f"{PROMOTED}: no comparable champion"
     bar = champion_wape * (1 - margin)
     if challenger_wape <= bar:
         return True, (
-            f"promoted: backtest WAPE {challenger_wape:.4f} <= champion {champion_wape:.4f}"
+            f"{PROMOTED}: backtest WAPE {challenger_wape:.4f} <= champion {champion_wape:.4f}"
             f" x (1 - {margin})"
         )
     return False, (
@@ -270,9 +375,11 @@ def should_promote(
     )
 
 
-def scoring_row(registry: pd.DataFrame, algorithm: str, pinned: str) -> dict[str, Any]:
-    """The row whose model scores this run: the pinned version when it is one of this
-    algorithm's, else the champion."""
+def scoring_row(
+    registry: pd.DataFrame, algorithm: str, pinned: str, as_of: dt.date
+) -> dict[str, Any]:
+    """The row whose model scores the as-of date: the pinned version when it is one of
+    this algorithm's, else the champion for the as-of date (:func:`champion_row`)."""
     if pinned_algorithm(pinned) == algorithm:
         rows = registry[registry["model_version"] == pinned]
         if rows.empty:
@@ -282,9 +389,11 @@ def scoring_row(registry: pd.DataFrame, algorithm: str, pinned: str) -> dict[str
                 f" versions: {known}"
             )
         return {str(k): v for k, v in rows.iloc[0].to_dict().items()}
-    champion = champion_row(registry, algorithm)
+    champion = champion_row(registry, algorithm, as_of)
     if champion is None:
-        raise ValueError(f"the model registry has no {algorithm} champion")
+        raise ValueError(
+            f"the model registry has no {algorithm} champion trained by the as-of date {as_of}"
+        )
     return champion
 
 
@@ -357,7 +466,8 @@ def run_registry(
     trainer: Trainer,
     context: RunContext,
     settings: RegistrySettings,
-    triggers: Sequence[str] = (),
+    alerts: pd.DataFrame | None = None,
+    answered: Sequence[object] = (),
 ) -> pd.DataFrame:
     """One run of the registry rules for one algorithm.
 
@@ -369,11 +479,15 @@ def run_registry(
         trainer: Trains and backtests a configuration on the current data.
         context: The run.
         settings: Registry rules.
-        triggers: Retraining reasons from monitoring.
+        alerts: The previous run's alerts asking to retrain this algorithm
+            (see :func:`pending_triggers`).
+        answered: Reasons texts of earlier decisions (model_training_log.reasons): alerts
+            they list as triggers were answered, besides those in ``training_reasons``.
 
     Returns:
         The rows of ``algorithm`` that are new or changed, columns REGISTRY_COLUMNS
-        (written back with delete+insert on model_version).
+        (written back with delete+insert on model_version). A run adds at most one
+        version and rewrites only decisions and statuses of the others.
     """
     if not settings.contract or not config:
         raise ValueError(
@@ -382,30 +496,42 @@ def run_registry(
         )
     prior = prior if len(prior) else pd.DataFrame(columns=REGISTRY_COLUMNS)
     own = prior[prior["algorithm"] == algorithm].copy()
-    champion = champion_row(own, algorithm)
+    stored = {
+        str(row["model_version"]): {str(k): v for k, v in row.items()}
+        for row in own.to_dict("records")
+    }
+    champion = champion_row(own, algorithm, context.as_of_date)
     changed: dict[str, dict[str, Any]] = {}
 
     if pinned_algorithm(settings.pinned_version) == algorithm:
-        pinned = scoring_row(own, algorithm, settings.pinned_version)
+        pinned = scoring_row(own, algorithm, settings.pinned_version, context.as_of_date)
         decision, reasons = "pinned", [f"pinned_model_version = {settings.pinned_version}"]
         pinned.update(_decision(decision, reasons, context))
         changed[pinned["model_version"]] = pinned
-        return _frame(changed)
+        return _frame(_with_statuses(stored, changed, algorithm))
 
+    triggers = pending_triggers(
+        alerts,
+        champion,
+        context.as_of_date,
+        answered_triggers([*own["training_reasons"], *answered]),
+    )
     reasons = training_reasons(
         champion, context=context, features=features, settings=settings, triggers=triggers
     )
     if not reasons:
         assert champion is not None
         champion.update(_decision("reused", ["champion is current"], context))
-        return _frame({champion["model_version"]: champion})
+        changed[champion["model_version"]] = champion
+        return _frame(_with_statuses(stored, changed, algorithm))
 
     challenger = trainer(config)
     row = candidate_row(challenger, context, settings, reasons)
     if champion is not None and champion["model_version"] == challenger.version:
         # Same configuration and data as the champion: it is the champion.
         champion.update(_decision("reused", [*reasons, "retrained to the same version"], context))
-        return _frame({champion["model_version"]: champion})
+        changed[champion["model_version"]] = champion
+        return _frame(_with_statuses(stored, changed, algorithm))
 
     champion_wape, why = _champion_wape(
         champion, challenger, features, trainer, settings.contract_hash
@@ -414,20 +540,38 @@ def run_registry(
         champion_wape, challenger.backtest_wape, settings.promotion_margin
     )
     if why:
-        promote, decision_text = True, f"promoted: {why}"
+        promote, decision_text = True, f"{PROMOTED}: {why}"
     row["promotion_decision"] = decision_text
     if promote:
-        row["status"] = CHAMPION
         row.update(_decision("trained_and_promoted", reasons, context))
-        if champion is not None:
-            champion["status"] = RETIRED
-            changed[champion["model_version"]] = champion
     else:
         assert champion is not None
         champion.update(_decision("trained_challenger_kept_champion", reasons, context))
         changed[champion["model_version"]] = champion
     changed[row["model_version"]] = row
-    return _frame(changed)
+    return _frame(_with_statuses(stored, changed, algorithm))
+
+
+def _with_statuses(
+    stored: Mapping[str, Mapping[str, Any]],
+    changed: dict[str, dict[str, Any]],
+    algorithm: str,
+) -> dict[str, dict[str, Any]]:
+    """The changed rows, plus every stored row whose status changes: champion for the
+    champion of the latest as-of date seen, retired for the other promoted versions,
+    challenger for the versions never promoted."""
+    merged = {**{k: dict(v) for k, v in stored.items()}, **changed}
+    latest = champion_row(pd.DataFrame(list(merged.values())), algorithm)
+    for version, row in merged.items():
+        if latest is not None and version == latest["model_version"]:
+            status = CHAMPION
+        elif is_promoted(row.get("promotion_decision")):
+            status = RETIRED
+        else:
+            status = CHALLENGER
+        if version in changed or row.get("status") != status:
+            changed[version] = {**row, "status": status}
+    return changed
 
 
 def _champion_wape(

@@ -14,10 +14,10 @@ from typing import Any
 import pandas as pd
 
 from demandcast.registry import (
+    ALERT_COLUMNS,
     RegistrySettings,
     RunContext,
     Trainer,
-    champion_row,
     run_registry,
 )
 
@@ -86,18 +86,31 @@ def database_folder(session: Any) -> str:
     return os.path.dirname(os.path.abspath(str(path)))
 
 
-def retraining_triggers(session: Any, algorithm: str, version: str | None) -> list[str]:
-    """Alerts of the previous run (monitoring_alerts) that ask to retrain this algorithm's
-    current champion: the feedback loop from monitoring to the registry."""
-    if version is None or not table_exists(session, "monitoring_alerts"):
-        return []
-    alerts = query(
+def retraining_alerts(session: Any, algorithm: str) -> pd.DataFrame:
+    """Alerts of the previous run (monitoring_alerts) that ask to retrain this algorithm:
+    the feedback loop from monitoring to the registry. Which of them still count is
+    :func:`demandcast.registry.pending_triggers`' rule."""
+    if not table_exists(session, "monitoring_alerts"):
+        return pd.DataFrame(columns=ALERT_COLUMNS)
+    return query(
         session,
-        "select alert_type, count(*) as n, min(scope) as example from monitoring_alerts"
-        f" where triggers_retraining and algorithm = '{algorithm}'"
-        f" and model_version = '{version}' group by alert_type order by alert_type",
+        f"select distinct {', '.join(ALERT_COLUMNS)} from monitoring_alerts"
+        f" where triggers_retraining and algorithm = '{algorithm}' order by all",
     )
-    return [f"{row.alert_type} x{row.n} (e.g. {row.example})" for row in alerts.itertuples()]
+
+
+def answered_reasons(session: Any, algorithm: str) -> list[str]:
+    """Reasons of every earlier decision on this algorithm (model_training_log): the
+    alerts a training run already answered are listed there, also when retraining gave
+    back the champion itself and no new version recorded them."""
+    if not table_exists(session, "model_training_log"):
+        return []
+    found = query(
+        session,
+        "select reasons from model_training_log"
+        f" where algorithm = '{algorithm}' and reasons is not null",
+    )
+    return [str(reasons) for reasons in found["reasons"]]
 
 
 def registry_run(
@@ -112,24 +125,22 @@ def registry_run(
     registry_config: dict[str, Any],
 ) -> pd.DataFrame:
     """One run of the registry rules inside a registry_* dbt Python model: its previous
-    rows, the previous run's alerts on the champion, the run context and the ``registry``
-    config, then :func:`demandcast.registry.run_registry`.
+    rows, the previous run's retraining alerts and the decisions that answered alerts
+    before, the run context and the ``registry`` config, then
+    :func:`demandcast.registry.run_registry`.
 
     ``run_context_relation``, ``config`` and ``registry_config`` are the model's own
     ``dbt.ref("stg_run_context")``, ``dbt.config.get(<algorithm>)`` and
     ``dbt.config.get("registry")``: dbt finds a model's refs and config keys by reading
     its file, so the model must make those calls itself (made here, they return nothing)."""
-    prior = previous_rows(dbt, session)
-    champion = champion_row(prior, algorithm) if len(prior) else None
     return run_registry(
-        prior,
+        previous_rows(dbt, session),
         algorithm=algorithm,
         config=config,
         features=features,
         trainer=trainer,
         context=run_context(run_context_relation),
         settings=RegistrySettings.from_mapping(registry_config),
-        triggers=retraining_triggers(
-            session, algorithm, champion["model_version"] if champion else None
-        ),
+        alerts=retraining_alerts(session, algorithm),
+        answered=answered_reasons(session, algorithm),
     )

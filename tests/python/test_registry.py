@@ -64,9 +64,12 @@ class FakeTrainer:
         )
 
 
-def context(as_of: dt.date = AS_OF, run: str = "run-1") -> RunContext:
+def context(as_of: dt.date = AS_OF, run: int = 1) -> RunContext:
+    """Run number ``run``: later runs start later, whatever their as-of date."""
     return RunContext(
-        as_of_date=as_of, invocation_id=run, run_started_at=dt.datetime(2024, 7, 1, 6)
+        as_of_date=as_of,
+        invocation_id=f"run-{run}",
+        run_started_at=dt.datetime(2024, 7, 1, 6) + dt.timedelta(minutes=run),
     )
 
 
@@ -77,7 +80,8 @@ def run(
     *,
     as_of: dt.date = AS_OF,
     features: list[str] = FEATURES,
-    triggers: tuple[str, ...] = (),
+    alerts: pd.DataFrame | None = None,
+    answered: tuple[str, ...] = (),
     **settings: Any,
 ) -> pd.DataFrame:
     """One registry run; returns the whole registry after it (prior merged with the
@@ -88,9 +92,10 @@ def run(
         config=config,
         features=features,
         trainer=trainer,
-        context=context(as_of, run=f"run-{next(RUN_NUMBERS)}"),
+        context=context(as_of, run=next(RUN_NUMBERS)),
         settings=RegistrySettings(**{"contract": "day|canonical", **settings}),
-        triggers=triggers,
+        alerts=alerts,
+        answered=answered,
     )
     if len(prior):
         prior = prior[~prior["model_version"].isin(changed["model_version"])]
@@ -102,8 +107,21 @@ def status(registry: pd.DataFrame) -> dict[str, str]:
     return dict(zip(registry["model_version"], registry["status"], strict=True))
 
 
-def champion(registry: pd.DataFrame) -> dict[str, Any]:
-    return scoring_row(registry, "xgboost", "")
+def champion(registry: pd.DataFrame, as_of: dt.date = dt.date.max) -> dict[str, Any]:
+    """The version that scores an as-of date (by default: the latest champion)."""
+    return scoring_row(registry, "xgboost", "", as_of)
+
+
+def alert(version: str, raised: dt.date, alert_type: str = "feature_drift") -> pd.DataFrame:
+    """One alert of the previous run's monitoring_alerts asking to retrain ``version``."""
+    return pd.DataFrame(
+        {
+            "as_of_date": [raised],
+            "alert_type": [alert_type],
+            "scope": ["quantity_mean_7"],
+            "model_version": [version],
+        }
+    )
 
 
 def test_first_run_trains_and_promotes_with_the_reason():
@@ -133,18 +151,21 @@ def test_a_current_champion_is_reused_without_training():
         ({"as_of": AS_OF + dt.timedelta(days=29)}, "champion_age_29_days_over_28"),
         ({"features": ["lag_1"]}, "feature_set_changed"),
         ({"contract": "week|canonical"}, "data_contract_changed"),
-        ({"triggers": ("accuracy_drop",)}, "monitoring_trigger: accuracy_drop"),
+        ("alert", "monitoring_trigger: accuracy_drop quantity_mean_7 as of 2024-07-07"),
         ({"force_retrain": True}, "force_retrain"),
-        ({"as_of": AS_OF - dt.timedelta(days=60)}, "champion_trained_on_data_after_as_of"),
+        ({"as_of": AS_OF - dt.timedelta(days=60)}, "no_champion"),
     ],
 )
-def test_each_retraining_reason_trains_and_is_recorded(change: dict[str, Any], reason: str):
+def test_each_retraining_reason_trains_and_is_recorded(change: Any, reason: str):
     trainer = FakeTrainer()
     registry = run(pd.DataFrame(), trainer, {"error": 0.1})
+    if change == "alert":
+        week_later = AS_OF + dt.timedelta(days=7)
+        raised = alert(champion(registry)["model_version"], week_later, "accuracy_drop")
+        change = {"as_of": week_later, "alerts": raised}
+    first_run = registry["trained_invocation_id"].iloc[0]
     registry = run(registry, FakeTrainer(data="data-2"), {"error": 0.1}, **change)
-    newest = registry[
-        registry["trained_invocation_id"] != registry["trained_invocation_id"].iloc[0]
-    ]
+    newest = registry[registry["trained_invocation_id"] != first_run]
     assert len(newest) == 1
     assert reason in newest["training_reasons"].iloc[0]
 
@@ -204,18 +225,18 @@ def test_pinning_scores_an_old_version_and_trains_nothing():
 
     registry = run(registry, trainer, {"error": 0.5}, pinned_version=old, force_retrain=True)
     assert len(trainer.calls) == calls
-    assert scoring_row(registry, "xgboost", old)["model_version"] == old
-    assert scoring_row(registry, "xgboost", old)["last_decision"] == "pinned"
+    assert scoring_row(registry, "xgboost", old, AS_OF)["model_version"] == old
+    assert scoring_row(registry, "xgboost", old, AS_OF)["last_decision"] == "pinned"
     # A pin of another algorithm's version does not touch this one.
-    assert scoring_row(registry, "xgboost", "prophet-123")["status"] == CHAMPION
+    assert scoring_row(registry, "xgboost", "prophet-123", AS_OF)["status"] == CHAMPION
 
 
 def test_an_unknown_pin_is_an_error_naming_the_var_and_the_versions():
     registry = run(pd.DataFrame(), FakeTrainer(), {"error": 0.1})
     with pytest.raises(ValueError, match=r"pinned_model_version = 'xgb-nope'.*versions: xgb-"):
-        scoring_row(registry, "xgboost", "xgb-nope")
+        scoring_row(registry, "xgboost", "xgb-nope", AS_OF)
     with pytest.raises(ValueError, match="not a model version id"):
-        scoring_row(registry, "xgboost", "v1")
+        scoring_row(registry, "xgboost", "v1", AS_OF)
 
 
 def test_promotion_rule_and_settings_from_rendered_yaml():
@@ -250,3 +271,106 @@ def test_a_run_without_config_or_contract_is_an_error():
         run(pd.DataFrame(), FakeTrainer(), {}, contract="x")
     with pytest.raises(ValueError, match="without its config or data contract"):
         run(pd.DataFrame(), FakeTrainer(), {"error": 0.1}, contract="")
+
+
+def test_the_champion_of_an_as_of_date_is_the_latest_promoted_version_trained_by_then():
+    later = AS_OF + dt.timedelta(days=14)
+    registry = run(pd.DataFrame(), FakeTrainer(data="data-later"), {"error": 0.1}, as_of=later)
+    later_version = champion(registry, later)["model_version"]
+
+    # A replay of an older date cannot use a version trained after it: it trains its own.
+    trainer = FakeTrainer(data="data-earlier")
+    registry = run(registry, trainer, {"error": 0.1}, as_of=AS_OF)
+    assert len(trainer.calls) == 1
+    earlier_version = champion(registry, AS_OF)["model_version"]
+    assert earlier_version != later_version
+    assert champion(registry, AS_OF)["training_reasons"] == "no_champion"
+    # ...and changes nothing the later date uses: its champion is still the latest.
+    assert champion(registry, later)["model_version"] == later_version
+    assert status(registry) == {later_version: CHAMPION, earlier_version: RETIRED}
+
+    # The later date again: its champion is reused, nothing trained, nothing retired.
+    trainer = FakeTrainer(data="data-later")
+    registry = run(registry, trainer, {"error": 0.1}, as_of=later)
+    assert trainer.calls == []
+    assert champion(registry, later)["model_version"] == later_version
+    assert champion(registry, later)["last_decision"] == "reused"
+    assert status(registry) == {later_version: CHAMPION, earlier_version: RETIRED}
+    # Dates between the two use the earlier version; dates before both have none.
+    assert champion(registry, AS_OF + dt.timedelta(days=7))["model_version"] == earlier_version
+    with pytest.raises(ValueError, match="no xgboost champion trained by the as-of date"):
+        champion(registry, AS_OF - dt.timedelta(days=1))
+
+
+def test_a_challenger_kept_out_never_becomes_the_champion_of_any_date():
+    registry = run(pd.DataFrame(), FakeTrainer(), {"error": 0.10})
+    first = champion(registry)["model_version"]
+    registry = run(
+        registry,
+        FakeTrainer(),
+        {"error": 0.099},
+        as_of=AS_OF + dt.timedelta(days=7),
+        force_retrain=True,
+    )
+    assert champion(registry)["model_version"] == first
+    assert champion(registry, AS_OF + dt.timedelta(days=7))["model_version"] == first
+
+
+def test_pinning_ignores_the_as_of_rule():
+    later = AS_OF + dt.timedelta(days=14)
+    registry = run(pd.DataFrame(), FakeTrainer(data="data-later"), {"error": 0.1}, as_of=later)
+    version = champion(registry)["model_version"]
+    # Pinned at an as-of date before the version was trained: it still scores.
+    registry = run(registry, FakeTrainer(), {"error": 0.1}, pinned_version=version)
+    row = scoring_row(registry, "xgboost", version, AS_OF)
+    assert (row["model_version"], row["last_decision"]) == (version, "pinned")
+
+
+def test_one_alert_triggers_one_retrain():
+    registry = run(pd.DataFrame(), FakeTrainer(data="data-1"), {"error": 0.1})
+    old = champion(registry)["model_version"]
+    week_later = AS_OF + dt.timedelta(days=7)
+    raised = alert(old, week_later)
+
+    trainer = FakeTrainer(data="data-2")
+    registry = run(registry, trainer, {"error": 0.1}, as_of=week_later, alerts=raised)
+    assert len(trainer.calls) == 1
+    answer = champion(registry, week_later)
+    assert answer["model_version"] != old
+    assert (
+        "monitoring_trigger: feature_drift quantity_mean_7 as of 2024-07-07"
+        in (answer["training_reasons"])
+    )
+
+    # The same alert again (an identical rerun raises it again, on either version).
+    for about in (old, answer["model_version"]):
+        trainer = FakeTrainer(data="data-2")
+        registry = run(
+            registry, trainer, {"error": 0.1}, as_of=week_later, alerts=alert(about, week_later)
+        )
+        assert trainer.calls == []
+        assert champion(registry, week_later)["last_decision_reasons"] == "champion is current"
+
+
+def test_alerts_that_retraining_cannot_answer_do_not_trigger():
+    registry = run(pd.DataFrame(), FakeTrainer(), {"error": 0.1})
+    version = champion(registry)["model_version"]
+    week_later = AS_OF + dt.timedelta(days=7)
+    cases = {
+        # Raised at the champion's own as-of date: it has seen all the data the alert saw.
+        "same date": (alert(version, AS_OF), AS_OF, ()),
+        # Raised by a later run: a replay of the past does not answer the future's alerts.
+        "future": (alert(version, week_later), AS_OF, ()),
+        # About another version than the champion.
+        "other version": (alert("xgb-other", week_later), week_later, ()),
+        # Answered before by a run that retrained to the champion itself (training log).
+        "answered": (
+            alert(version, week_later),
+            week_later,
+            ("monitoring_trigger: feature_drift quantity_mean_7 as of 2024-07-07",),
+        ),
+    }
+    for name, (raised, as_of, answered) in cases.items():
+        trainer = FakeTrainer(data="data-2")
+        run(registry, trainer, {"error": 0.1}, as_of=as_of, alerts=raised, answered=answered)
+        assert trainer.calls == [], name
