@@ -40,8 +40,8 @@ FORECAST_COLUMNS = ["model", *SERIES_COLUMNS, "target_date", "predicted_quantity
 PROJECT_PREFIX = "demandcast/"
 PEER_PREFIX = "peer/"
 REFERENCE_MODEL = PEER_PREFIX + "seasonal_naive"
-# dbt unit-test fixtures do not follow a user's column mapping yet: leave them out here.
-BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test"]
+# The whole build, dbt unit tests included (they pin their vars, so a preset cannot fail them).
+BUILD_ARGS = ["build"]
 
 
 @dataclass(frozen=True)
