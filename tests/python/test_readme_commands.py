@@ -111,6 +111,7 @@ def write_walmart_subset(source: Path, out: Path, stores: set[str]) -> Path:
     return out
 
 
+@pytest.mark.shared_data
 def test_walmart_readme_command_builds_everything(tmp_path: Path):
     data = write_walmart_subset(shared_data("walmart"), tmp_path / "walmart", WALMART_STORES)
     # The subset keeps the quirks the preset must handle.
@@ -125,6 +126,7 @@ def test_walmart_readme_command_builds_everything(tmp_path: Path):
     assert_complete_build(result)
 
 
+@pytest.mark.shared_data
 def test_m5_readme_command_builds_everything(tmp_path: Path):
     data = shared_data("m5_sample")
 
