@@ -19,8 +19,6 @@ GATED = [
     "--select",
     "dq_store_freshness",
     "monitoring_alerts+",
-    "--exclude-resource-type",
-    "unit_test",
 ]
 
 

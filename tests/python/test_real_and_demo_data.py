@@ -159,7 +159,7 @@ def test_series_outside_the_training_sample_keep_only_origin_and_scoring_rows(
     small_demo: tuple[Path, dict[str, Any]], build: BuildFn
 ):
     folder, _ = small_demo
-    selection = ["--select", "+int_forecast_features", "--exclude-resource-type", "unit_test"]
+    selection = ["--select", "+int_forecast_features"]
     warehouse = build({**canonical_vars(folder), "training_series_share": 0.5}, selection=selection)
     cutoffs = warehouse.rows(
         "select is_training_sample, list(distinct cutoff_date order by cutoff_date),"
