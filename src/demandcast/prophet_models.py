@@ -46,6 +46,8 @@ FORECAST_ROW_COLUMNS = [
     "is_backtest_origin",
 ]
 OUTPUT_COLUMNS = forecasting.OUTPUT_COLUMNS  # the same rows as XGBoost's
+# The grain of a share, below the aggregate level (int_aggregate_shares).
+SHARE_KEYS = ["store_id", "item_id", "cutoff_date", "horizon_step"]
 
 
 TRANSFORMS = ("none", "log1p")
@@ -76,7 +78,7 @@ class ProphetConfig:
     seasonality_mode: str = "multiplicative"
     changepoint_prior_scale: float = 0.05
     history_periods: int = 0
-    yearly_min_days: int = 730
+    yearly_min_days: int = 364
     transform: str = "none"
 
     @classmethod
@@ -268,18 +270,18 @@ def assign_aggregates(shares: pd.DataFrame, fitted: Sequence[str]) -> pd.DataFra
 
     Args:
         shares: int_aggregate_shares (store_id, item_id, cutoff_date, aggregate_level,
-            chain_position, level_id, series_share).
+            chain_position, level_id, horizon_step, series_share).
         fitted: Keys of the fitted aggregates.
 
     Returns:
-        store_id, item_id, cutoff_date, aggregate_key, series_share: one row per series
-        and cut-off that belongs to a fitted aggregate.
+        store_id, item_id, cutoff_date, horizon_step, aggregate_key, series_share: one row
+        per series, cut-off and step that belongs to a fitted aggregate.
     """
     keyed = _with_keys(shares)
     keyed = keyed[keyed["aggregate_key"].isin(set(fitted))]
-    keyed = keyed.sort_values(["store_id", "item_id", "cutoff_date", "chain_position"])
-    finest = keyed.drop_duplicates(["store_id", "item_id", "cutoff_date"], keep="first")
-    return finest[["store_id", "item_id", "cutoff_date", "aggregate_key", "series_share"]]
+    keyed = keyed.sort_values([*SHARE_KEYS, "chain_position"])
+    finest = keyed.drop_duplicates(SHARE_KEYS, keep="first")
+    return finest[[*SHARE_KEYS, "aggregate_key", "series_share"]]
 
 
 def holidays_frame(
@@ -352,7 +354,7 @@ def _series_rows(
         ],
         columns=["aggregate_key", "cutoff_date", "target_date", "aggregate"],
     )
-    merged = rows.merge(assigned, on=["store_id", "item_id", "cutoff_date"], how="left")
+    merged = rows.merge(assigned, on=SHARE_KEYS, how="left")
     merged = merged.merge(aggregate, on=["aggregate_key", "cutoff_date", "target_date"], how="left")
     merged["predicted_quantity"] = (
         merged["aggregate"].fillna(0.0) * merged["series_share"].fillna(0.0)
@@ -434,7 +436,7 @@ def prophet_candidate(
         rows: Forecast rows (store_id, item_id, cutoff_date, horizon_step, target_date,
             target_quantity, is_scoring_row) of int_forecast_features.
         shares: int_aggregate_shares (store_id, item_id, cutoff_date, aggregate_level,
-            chain_position, level_id, series_share).
+            chain_position, level_id, horizon_step, series_share).
         events: stg_calendar_events.
         mapping: The ``prophet`` config.
         frequency: day or week.

@@ -62,6 +62,12 @@ def _history(sales: pd.DataFrame) -> pd.DataFrame:
     return grouped.assign(reporting_series=1)
 
 
+def total_share(store: str, step: int) -> float:
+    """A store's share of the total for a horizon step (steps differ, as with the
+    same_period_last_year basis)."""
+    return LEVELS[store] / sum(LEVELS.values()) * (1 + 0.1 * step)
+
+
 def _rows_and_shares(sales: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Forecast rows at one backtest origin and the scoring cut-off, and hand-set shares."""
     scoring_cutoff = FIRST + pd.Timedelta(days=DAYS - 1)
@@ -84,7 +90,6 @@ def _rows_and_shares(sales: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                         "is_backtest_origin": not scoring,
                     }
                 )
-    total = sum(LEVELS.values())
     shares = [
         {
             "store_id": store,
@@ -93,11 +98,13 @@ def _rows_and_shares(sales: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             "aggregate_level": level,
             "chain_position": position,
             "level_id": store if level == "store" else "all",
-            "series_share": 1.0 if level == "store" else LEVELS[store] / total,
+            "horizon_step": step,
+            "series_share": 1.0 if level == "store" else total_share(store, step),
         }
         for store in LEVELS
         for cutoff in (origin, scoring_cutoff)
         for position, level in enumerate(["store", "total"])
+        for step in range(1, HORIZON + 1)
     ]
     return pd.DataFrame(rows), pd.DataFrame(shares)
 
@@ -160,7 +167,7 @@ def test_a_series_outside_the_fitted_aggregates_is_the_total_fit_times_its_share
             keep_model=False,
         )
     )
-    share = LEVELS["S3"] / sum(LEVELS.values())
+    share = np.array([total_share("S3", step) for step in range(1, HORIZON + 1)])
     s3 = backtest[backtest["store_id"] == "S3"].sort_values("horizon_step")
     np.testing.assert_allclose(s3["predicted_quantity"], total_forecast * share, rtol=1e-9)
 
@@ -239,7 +246,7 @@ def test_each_series_takes_the_finest_fitted_aggregate_it_belongs_to():
             "level_id",
             "series_share",
         ],
-    ).assign(cutoff_date=FIRST)
+    ).assign(cutoff_date=FIRST, horizon_step=1)
     assigned = assign_aggregates(shares, ["store_department:A|d1", "store:A", "total:all"])
     by_series = assigned.set_index("item_id")[["aggregate_key", "series_share"]]
     assert by_series.to_dict("index") == {
