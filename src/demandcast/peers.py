@@ -314,7 +314,7 @@ def prophet(
         model.fit(pd.DataFrame({"ds": rows["period_date"], "y": rows["quantity"]}))
         out = future.assign(predicted_quantity=model.predict(future)["yhat"].to_numpy())
         for column, value in zip(series_columns, key, strict=True):
-            out[column] = value
+            out[column] = str(value)
         parts.append(out.rename(columns={"ds": "target_date"}))
     frame = pd.concat(parts, ignore_index=True)
     frame["predicted_quantity"] = frame["predicted_quantity"].astype("float64")

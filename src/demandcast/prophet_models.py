@@ -255,7 +255,7 @@ def select_aggregates(history: pd.DataFrame, max_series: int) -> list[str]:
         lambda q: q.abs().sum()
     )
     counts = volume.groupby(level=0).size().sort_index()
-    whole = int(min(position for position, count in counts.items() if count <= max_series))
+    whole = min(int(str(position)) for position, count in counts.items() if count <= max_series)
     chosen = [str(key) for key in volume.loc[whole].index]
     if whole > 0:
         finer = volume.loc[whole - 1]
