@@ -147,9 +147,11 @@ def fit_one(task: FitTask) -> tuple[str, pd.Timestamp, np.ndarray, str | None]:
         level_id, origin, forecasts for task.future (never negative unless the history
         is), and the model as Prophet JSON when task.keep_model.
     """
-    _quiet()
     from prophet import Prophet
     from prophet.serialize import model_to_json
+
+    # After the import: importing prophet sets its loggers' levels.
+    _quiet()
 
     span_days = (task.history["ds"].max() - task.history["ds"].min()).days
     if task.frequency == "week":
