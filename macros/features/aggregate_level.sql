@@ -1,7 +1,27 @@
-{#- The aggregate a series belongs to at var prophet_level (store, store_category,
-    store_department or total), as text: 'S01', 'S01|foods', 'all'. -#}
-{% macro aggregate_level_id() %}
+{#- The aggregates Prophet fits, finest first: var prophet_level, then each coarser level
+    up to the total. A series outside the fitted aggregates of one level is forecast from
+    the next fitted level up (demandcast.prophet_models). The one place the chain is
+    defined; int_aggregate_sales and int_aggregate_shares carry each level's position. -#}
+{% macro prophet_level_chain() %}
+    {%- set chains = {
+        'store_department': ['store_department', 'store', 'total'],
+        'store_category': ['store_category', 'store', 'total'],
+        'store': ['store', 'total'],
+        'total': ['total'],
+    } %}
     {%- set level = var('prophet_level') %}
+    {%- if level not in chains %}
+        {% do exceptions.raise_compiler_error(
+            "var prophet_level = '" ~ level ~ "' is not one of: " ~ (chains.keys() | join(', '))) %}
+    {%- endif %}
+    {{- return(chains[level]) -}}
+{% endmacro %}
+
+
+{#- The aggregate a series belongs to at a level of the chain (default: var prophet_level),
+    as text: 'S01' (store), 'S01|foods' (store_category, store_department), 'all' (total). -#}
+{% macro aggregate_level_id(level=none) %}
+    {%- set level = level or var('prophet_level') %}
     {%- set parts = {
         'store': ['store_id'],
         'store_category': ['store_id', "coalesce(category_id, '')"],

@@ -14,6 +14,7 @@
         'baseline_season_periods': {'day': 7, 'week': 52},
         'baseline_moving_average_window': {'day': 28, 'week': 13},
         'prophet_share_window_periods': {'day': 28, 'week': 13},
+        'prophet_share_basis': {'day': 'trailing', 'week': 'same_period_last_year'},
     } %}
     {% set value = var(name, none) %}
     {% if value is none %}

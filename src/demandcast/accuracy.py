@@ -602,6 +602,9 @@ def run_accuracy(
         timed[PEER_PREFIX + name] = run_peer_measured(name, history, protocol, settings)
 
     actuals = actual_rows(panel, protocol)
+    # A peer bounded to a sample of series (peer/prophet): everybody is scored on it.
+    sample = peers.peer_sample(names, history, SERIES_COLUMNS)
+    actuals = actuals if sample is None else actuals.merge(sample, on=SERIES_COLUMNS)
     scale = metrics.seasonal_scale(history, SERIES_COLUMNS, settings.season)
     results: list[AccuracyRow] = []
     primary: dict[str, float] = {}

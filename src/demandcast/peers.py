@@ -4,6 +4,9 @@
 - ``mlforecast_lightgbm``: one global LightGBM model on lags and rolling means, forecasting
   recursively (Nixtla mlforecast).
 - ``statsforecast_autoets``: one ETS model per series, chosen by AICc (Nixtla statsforecast).
+- ``prophet``: one default ``Prophet()`` per series (weekly and yearly seasonality on
+  Prophet's own auto rules), on a deterministic sample of at most ``PROPHET_MAX_SERIES``
+  series (:func:`peer_sample`): the benchmark scores every model on that sample.
 
 Every peer takes the history as a long frame (series columns, ``period_date``, ``quantity``)
 already gap-filled up to the origin (``fill_missing_periods``) and returns one row per series
@@ -15,7 +18,9 @@ libraries are imported only when their peer runs, so this module imports without
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import importlib
+import logging
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -262,12 +267,83 @@ def statsforecast_autoets(
     return _from_nixtla(forecast, keys, series_columns, "AutoETS")
 
 
+# A default Prophet fit takes about a second per series on the shared machine: a larger
+# panel is forecast on a sample of this many series.
+PROPHET_MAX_SERIES = 200
+
+
+def sample_series(
+    history: pd.DataFrame, series_columns: list[str], max_series: int
+) -> pd.DataFrame:
+    """A deterministic sample of at most max_series series: the smallest md5 of the
+    series key (the same sample for the same panel, whatever the row order)."""
+    keys = _series_grid(history, series_columns).reset_index(drop=True)
+    if len(keys) <= max_series:
+        return keys
+    text = keys.astype(str).agg("\x1f".join, axis=1)
+    digest = text.map(lambda key: hashlib.md5(key.encode()).hexdigest())
+    chosen = keys.assign(digest=digest).sort_values("digest").head(max_series)
+    return chosen[series_columns].sort_values(series_columns).reset_index(drop=True)
+
+
+def prophet(
+    history: pd.DataFrame,
+    series_columns: list[str],
+    origin: dt.date,
+    horizon: int,
+    settings: PeerSettings,
+) -> pd.DataFrame:
+    """One default ``Prophet()`` per series of :func:`sample_series` (at most
+    ``PROPHET_MAX_SERIES``), its yhat as the forecast.
+
+    Defaults throughout (linear trend, additive seasonality, weekly and yearly on Prophet's
+    auto rules, no holidays, yhat not clipped at 0) except ``uncertainty_samples=0``: the
+    point forecast is the same without the interval simulation, which would take most of
+    the time.
+    """
+    module = importlib.import_module("prophet")
+    sample = sample_series(history, series_columns, PROPHET_MAX_SERIES)
+    chosen = history.merge(sample, on=series_columns, how="inner")
+    future = pd.DataFrame({"ds": target_dates(origin, horizon, settings.period)})
+    parts = []
+    for key, rows in chosen.groupby(series_columns, sort=True):
+        model = module.Prophet(uncertainty_samples=0)
+        # cmdstanpy sets its logger up on the first fit: quiet it after that.
+        for name in ("cmdstanpy", "prophet"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+        model.fit(pd.DataFrame({"ds": rows["period_date"], "y": rows["quantity"]}))
+        out = future.assign(predicted_quantity=model.predict(future)["yhat"].to_numpy())
+        for column, value in zip(series_columns, key, strict=True):
+            out[column] = str(value)
+        parts.append(out.rename(columns={"ds": "target_date"}))
+    frame = pd.concat(parts, ignore_index=True)
+    frame["predicted_quantity"] = frame["predicted_quantity"].astype("float64")
+    return frame[[*series_columns, *PREDICTION_COLUMNS]]
+
+
+def peer_sample(
+    names: list[str], history: pd.DataFrame, series_columns: list[str]
+) -> pd.DataFrame | None:
+    """The series every model is scored on when a peer forecasts a sample only (the
+    intersection of the bounded peers' samples); None when every peer covers the panel."""
+    bounded = {"prophet": PROPHET_MAX_SERIES}
+    sample = None
+    for name in names:
+        if name in bounded:
+            chosen = sample_series(history, series_columns, bounded[name])
+            sample = chosen if sample is None else sample.merge(chosen, on=series_columns)
+    if sample is None or len(sample) == len(_series_grid(history, series_columns)):
+        return None
+    return sample
+
+
 PeerFunction = Callable[[pd.DataFrame, list[str], dt.date, int, PeerSettings], pd.DataFrame]
 
 PEERS: dict[str, PeerFunction] = {
     "seasonal_naive": seasonal_naive,
     "mlforecast_lightgbm": mlforecast_lightgbm,
     "statsforecast_autoets": statsforecast_autoets,
+    "prophet": prophet,
 }
 
 # The modules each peer needs beyond the main install (the ``bench`` extra).
@@ -275,6 +351,7 @@ PEER_MODULES: dict[str, tuple[str, ...]] = {
     "seasonal_naive": (),
     "mlforecast_lightgbm": ("mlforecast", "lightgbm"),
     "statsforecast_autoets": ("statsforecast",),
+    "prophet": ("prophet",),
 }
 
 

@@ -4,10 +4,16 @@ Prophet is fitted per aggregate (a store, store x category or store x department
 var ``prophet_level``), with the calendar's events as holidays. An aggregate forecast is
 split over its series by each series' share of the aggregate over a trailing window known
 at the cut-off (``int_aggregate_shares``), so Prophet competes with the other models on
-the same series rows. The number of aggregates is bounded (the largest by volume are
-kept) and fits run in a process pool with the "forkserver" start method; progress is
-printed, which dbt shows in its log. Models are stored as Prophet's own JSON
-serialisation, never pickled.
+the same series rows.
+
+The number of fitted aggregates is bounded (``max_series``, var ``prophet_max_series``);
+every series still gets a forecast through the level chain of ``int_aggregate_sales``
+(macro ``prophet_level_chain``: var prophet_level, then coarser levels up to the total,
+``chain_position`` 0, 1, ...): a series is forecast from the finest fitted aggregate it
+belongs to, times its share of that aggregate (:func:`select_aggregates`,
+:func:`assign_aggregates`). Fits run in a process pool with the "forkserver" start
+method; progress is printed, which dbt shows in its log. Models are stored as Prophet's
+own JSON serialisation, never pickled.
 """
 
 from __future__ import annotations
@@ -40,6 +46,12 @@ FORECAST_ROW_COLUMNS = [
     "is_backtest_origin",
 ]
 OUTPUT_COLUMNS = forecasting.OUTPUT_COLUMNS  # the same rows as XGBoost's
+# The grain of a share, below the aggregate level (int_aggregate_shares).
+SHARE_KEYS = ["store_id", "item_id", "cutoff_date", "horizon_step"]
+
+
+TRANSFORMS = ("none", "log1p")
+SEASONALITY_MODES = ("additive", "multiplicative")
 
 
 @dataclass(frozen=True)
@@ -47,12 +59,17 @@ class ProphetConfig:
     """Settings of the Prophet forecasts (YAML config key ``prophet``).
 
     Attributes:
-        max_series: At most this many aggregates are fitted (the largest by volume).
+        max_series: At most this many aggregates are fitted per origin (var
+            ``prophet_max_series``); see :func:`select_aggregates`.
         workers: Processes fitting in parallel; 0 = one per core.
         backtest_origins: Rolling origins, as for XGBoost (the same choice rule).
         seasonality_mode: additive or multiplicative.
         changepoint_prior_scale: Trend flexibility.
         history_periods: Periods of history each fit sees (0 = all).
+        yearly_min_days: Yearly seasonality only when a fit's history spans at least
+            this many days.
+        transform: ``none``, or ``log1p``: fit log(1 + y) and forecast exp(.) - 1
+            (aggregates with a negative value are fitted untransformed).
     """
 
     max_series: int = 40
@@ -61,20 +78,45 @@ class ProphetConfig:
     seasonality_mode: str = "multiplicative"
     changepoint_prior_scale: float = 0.05
     history_periods: int = 0
+    yearly_min_days: int = 364
+    transform: str = "none"
 
     @classmethod
     def from_mapping(cls, mapping: dict[str, Any] | None) -> ProphetConfig:
-        """Build from a plain mapping (dbt config); unknown keys are an error."""
+        """Build from a plain mapping (dbt config); unknown keys and bad values are an
+        error (max_series is var prophet_max_series, rendered as text by dbt)."""
         values = dict(mapping or {})
         unknown = set(values) - set(cls.__dataclass_fields__)
         if unknown:
             raise ValueError(f"unknown prophet config keys: {sorted(unknown)}")
-        return cls(**with_integer_origins(values))
+        values = with_integer_origins(values)
+        if "max_series" in values:
+            try:
+                values["max_series"] = int(values["max_series"])
+            except (TypeError, ValueError):
+                raise ValueError(
+                    f"var prophet_max_series must be a whole number, got {values['max_series']!r}"
+                ) from None
+        config = cls(**values)
+        if config.max_series < 1:
+            raise ValueError(f"var prophet_max_series must be at least 1, got {config.max_series}")
+        if config.transform not in TRANSFORMS:
+            raise ValueError(
+                f"prophet transform must be one of {TRANSFORMS}, got {config.transform!r}"
+            )
+        if config.seasonality_mode not in SEASONALITY_MODES:
+            raise ValueError(
+                f"prophet seasonality_mode must be one of {SEASONALITY_MODES}, "
+                f"got {config.seasonality_mode!r}"
+            )
+        return config
 
 
 @dataclass(frozen=True)
 class FitTask:
-    """One Prophet fit: an aggregate's history up to an origin, and the dates to forecast."""
+    """One Prophet fit: an aggregate's history up to an origin, and the dates to forecast.
+
+    ``level_id`` is the aggregate's key (:func:`aggregate_key`)."""
 
     level_id: str
     origin: pd.Timestamp
@@ -93,6 +135,11 @@ def _quiet() -> None:
     logging.getLogger("prophet.plot").setLevel(logging.CRITICAL)
 
 
+def uses_log1p(config: ProphetConfig, history: pd.Series) -> bool:
+    """Whether a fit on this history is on log(1 + y): the config asks and no y is negative."""
+    return config.transform == "log1p" and bool((history >= 0).all())
+
+
 def fit_one(task: FitTask) -> tuple[str, pd.Timestamp, np.ndarray, str | None]:
     """Fit one aggregate and forecast its future dates.
 
@@ -100,13 +147,18 @@ def fit_one(task: FitTask) -> tuple[str, pd.Timestamp, np.ndarray, str | None]:
         level_id, origin, forecasts for task.future (never negative unless the history
         is), and the model as Prophet JSON when task.keep_model.
     """
-    _quiet()
     from prophet import Prophet
     from prophet.serialize import model_to_json
 
+    # After the import: importing prophet sets its loggers' levels.
+    _quiet()
+
+    span_days = (task.history["ds"].max() - task.history["ds"].min()).days
+    if task.frequency == "week":
+        span_days += 7
     model = Prophet(
         growth="linear",
-        yearly_seasonality=len(task.history) * (7 if task.frequency == "week" else 1) >= 730,
+        yearly_seasonality=span_days >= task.config.yearly_min_days,
         weekly_seasonality=task.frequency == "day",
         daily_seasonality=False,
         seasonality_mode=task.config.seasonality_mode,  # type: ignore[arg-type]
@@ -114,22 +166,29 @@ def fit_one(task: FitTask) -> tuple[str, pd.Timestamp, np.ndarray, str | None]:
         holidays=task.holidays if len(task.holidays) else None,
         uncertainty_samples=0,
     )
-    model.fit(task.history)
+    log1p = uses_log1p(task.config, task.history["y"])
+    history = task.history.assign(y=np.log1p(task.history["y"])) if log1p else task.history
+    model.fit(history)
     predicted = model.predict(pd.DataFrame({"ds": task.future}))["yhat"].to_numpy()
+    if log1p:
+        predicted = np.expm1(predicted)
     if (task.history["y"] >= 0).all():
         predicted = np.maximum(predicted, 0.0)
     return task.level_id, task.origin, predicted, model_to_json(model) if task.keep_model else None
 
 
 def predict_stored(
-    model_json: str, future: Sequence[pd.Timestamp], nonnegative: bool
+    model_json: str, future: Sequence[pd.Timestamp], nonnegative: bool, log1p: bool = False
 ) -> np.ndarray:
-    """Forecast dates with a model stored as Prophet JSON."""
+    """Forecast dates with a model stored as Prophet JSON (fitted on log(1 + y) when
+    log1p)."""
     _quiet()
     from prophet.serialize import model_from_json
 
     predicted = model_from_json(model_json).predict(pd.DataFrame({"ds": list(future)}))["yhat"]
     values = predicted.to_numpy()
+    if log1p:
+        values = np.expm1(values)
     return np.maximum(values, 0.0) if nonnegative else values
 
 
@@ -165,28 +224,88 @@ def _progress(done: int, total: int, step: int, started: float) -> None:
         )
 
 
-def select_levels(history: pd.DataFrame, max_series: int) -> list[str]:
-    """The aggregates to fit: the max_series largest by total absolute volume (ties by
-    id, so the choice is deterministic)."""
-    volume = history.groupby("level_id")["quantity"].apply(lambda q: q.abs().sum())
-    ranked = sorted(volume.items(), key=lambda item: (-item[1], item[0]))
-    return sorted(str(level) for level, _ in ranked[:max_series])
+def aggregate_key(aggregate_level: pd.Series | str, level_id: pd.Series | str) -> Any:
+    """The key of an aggregate across the chain's levels: 'store:S01', 'total:all'."""
+    return aggregate_level + ":" + level_id
 
 
-def holidays_frame(events: pd.DataFrame) -> pd.DataFrame:
+def _with_keys(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(
+        aggregate_key=aggregate_key(
+            frame["aggregate_level"].astype(str), frame["level_id"].astype(str)
+        )
+    )
+
+
+def select_aggregates(history: pd.DataFrame, max_series: int) -> list[str]:
+    """The aggregates to fit, at most max_series (keys, sorted).
+
+    Every aggregate of the finest level of the chain that fits whole in the budget
+    (the total, one aggregate, always does), then, with the budget left, the largest
+    aggregates by total absolute volume of the next finer level (ties by id, so the
+    choice is deterministic). With level store, 54 stores and 40 fits: the total and the
+    39 largest stores; a series of another store is the total's forecast x its share of
+    the total.
+
+    Args:
+        history: int_aggregate_sales (aggregate_level, chain_position, level_id,
+            period_end_date, quantity).
+        max_series: The budget.
+    """
+    keyed = _with_keys(history)
+    volume = keyed.groupby(["chain_position", "aggregate_key"])["quantity"].apply(
+        lambda q: q.abs().sum()
+    )
+    counts = volume.groupby(level=0).size().sort_index()
+    whole = min(int(str(position)) for position, count in counts.items() if count <= max_series)
+    chosen = [str(key) for key in volume.loc[whole].index]
+    if whole > 0:
+        finer = volume.loc[whole - 1]
+        ranked = sorted(finer.items(), key=lambda item: (-item[1], item[0]))
+        chosen += [str(key) for key, _ in ranked[: max_series - len(chosen)]]
+    return sorted(chosen)
+
+
+def assign_aggregates(shares: pd.DataFrame, fitted: Sequence[str]) -> pd.DataFrame:
+    """Each series' aggregate at each cut-off: the finest fitted aggregate it belongs to,
+    with its share of that aggregate.
+
+    Args:
+        shares: int_aggregate_shares (store_id, item_id, cutoff_date, aggregate_level,
+            chain_position, level_id, horizon_step, series_share).
+        fitted: Keys of the fitted aggregates.
+
+    Returns:
+        store_id, item_id, cutoff_date, horizon_step, aggregate_key, series_share: one row
+        per series, cut-off and step that belongs to a fitted aggregate.
+    """
+    keyed = _with_keys(shares)
+    keyed = keyed[keyed["aggregate_key"].isin(set(fitted))]
+    keyed = keyed.sort_values([*SHARE_KEYS, "chain_position"])
+    finest = keyed.drop_duplicates(SHARE_KEYS, keep="first")
+    return finest[[*SHARE_KEYS, "aggregate_key", "series_share"]]
+
+
+def holidays_frame(
+    events: pd.DataFrame, frequency: str = "day", period_end: pd.Timestamp | None = None
+) -> pd.DataFrame:
     """Prophet's holidays frame (ds, holiday) from events (event_date, event_name): the
-    rows of int_calendar_events that apply to every store."""
+    rows of int_calendar_events that apply to every store.
+
+    With weekly data an event is dated by the end of its week (the period ending on
+    period_end's weekday), the dates Prophet sees."""
     if events.empty:
         return pd.DataFrame(columns=["ds", "holiday"])
-    frame = pd.DataFrame(
-        {"ds": pd.to_datetime(events["event_date"]), "holiday": events["event_name"].astype(str)}
-    )
+    dates = pd.to_datetime(events["event_date"])
+    if frequency == "week" and period_end is not None:
+        dates = dates + pd.to_timedelta((pd.Timestamp(period_end) - dates).dt.days % 7, unit="D")
+    frame = pd.DataFrame({"ds": dates, "holiday": events["event_name"].astype(str)})
     return frame.drop_duplicates().sort_values(["ds", "holiday"]).reset_index(drop=True)
 
 
 def _tasks(
     history: pd.DataFrame,
-    levels: Sequence[str],
+    keys: Sequence[str],
     origins: Sequence[pd.Timestamp],
     future_by_origin: dict[pd.Timestamp, list[pd.Timestamp]],
     holidays: pd.DataFrame,
@@ -195,9 +314,9 @@ def _tasks(
     final_origin: pd.Timestamp | None,
 ) -> list[FitTask]:
     tasks = []
-    by_level = {level: rows for level, rows in history.groupby("level_id")}
-    for level in levels:
-        rows = by_level[level].dropna(subset=["quantity"])
+    by_key = {key: rows for key, rows in _with_keys(history).groupby("aggregate_key")}
+    for key in keys:
+        rows = by_key[key].dropna(subset=["quantity"])
         for origin in origins:
             known = rows[rows["period_end_date"] <= origin]
             if config.history_periods:
@@ -206,7 +325,7 @@ def _tasks(
                 continue
             tasks.append(
                 FitTask(
-                    level_id=level,
+                    level_id=key,
                     origin=origin,
                     history=pd.DataFrame({"ds": known["period_end_date"], "y": known["quantity"]}),
                     future=future_by_origin[origin],
@@ -223,20 +342,26 @@ def _series_rows(
     results: Sequence[tuple[str, pd.Timestamp, np.ndarray, str | None]],
     future_by_origin: dict[pd.Timestamp, list[pd.Timestamp]],
     rows: pd.DataFrame,
-    shares: pd.DataFrame,
+    assigned: pd.DataFrame,
 ) -> pd.DataFrame:
-    """Aggregate forecasts split over the series by their shares at the cut-off."""
+    """Aggregate forecasts split over the series by their shares at the cut-off.
+
+    Every row gets a forecast: a row whose aggregates had no fit at its origin (too
+    short a history) falls back to the next fitted aggregate up the chain, and a series
+    without a share row (no period in the share window) gets 0."""
     aggregate = pd.DataFrame(
         [
-            {"level_id": level, "cutoff_date": origin, "target_date": date, "aggregate": value}
-            for level, origin, values, _ in results
+            {"aggregate_key": key, "cutoff_date": origin, "target_date": date, "aggregate": value}
+            for key, origin, values, _ in results
             for date, value in zip(future_by_origin[origin], values, strict=True)
         ],
-        columns=["level_id", "cutoff_date", "target_date", "aggregate"],
+        columns=["aggregate_key", "cutoff_date", "target_date", "aggregate"],
     )
-    merged = rows.merge(shares, on=["store_id", "item_id", "cutoff_date"], how="inner")
-    merged = merged.merge(aggregate, on=["level_id", "cutoff_date", "target_date"], how="inner")
-    merged["predicted_quantity"] = merged["aggregate"] * merged["series_share"].fillna(0.0)
+    merged = rows.merge(assigned, on=SHARE_KEYS, how="left")
+    merged = merged.merge(aggregate, on=["aggregate_key", "cutoff_date", "target_date"], how="left")
+    merged["predicted_quantity"] = (
+        merged["aggregate"].fillna(0.0) * merged["series_share"].fillna(0.0)
+    ).astype("float64")
     return merged
 
 
@@ -265,8 +390,8 @@ def _typed_inputs(
     history: pd.DataFrame, rows: pd.DataFrame, shares: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     history = history.assign(period_end_date=pd.to_datetime(history["period_end_date"]))
-    history = history.sort_values(["level_id", "period_end_date"]).reset_index(drop=True)
-    return (history, *_typed_rows(rows, shares))
+    history = history.sort_values(["chain_position", "level_id", "period_end_date"])
+    return (history.reset_index(drop=True), *_typed_rows(rows, shares))
 
 
 def _future(
@@ -276,6 +401,26 @@ def _future(
         origin: sorted(rows.loc[rows["cutoff_date"] == origin, "target_date"].unique())
         for origin in origins
     }
+
+
+def _fitted_by_origin(
+    results: Sequence[tuple[str, pd.Timestamp, np.ndarray, str | None]],
+) -> dict[pd.Timestamp, list[str]]:
+    fitted: dict[pd.Timestamp, list[str]] = {}
+    for key, origin, _, _ in results:
+        fitted.setdefault(origin, []).append(key)
+    return fitted
+
+
+def _assigned_by_origin(
+    shares: pd.DataFrame, fitted: dict[pd.Timestamp, list[str]], cutoff_of: dict[Any, Any]
+) -> pd.DataFrame:
+    """Assignments per cut-off, each from the aggregates fitted at that cut-off's origin."""
+    parts = [
+        assign_aggregates(shares[shares["cutoff_date"] == cutoff], fitted.get(origin, []))
+        for cutoff, origin in cutoff_of.items()
+    ]
+    return pd.concat(parts, ignore_index=True) if parts else assign_aggregates(shares, [])
 
 
 def prophet_candidate(
@@ -289,10 +434,12 @@ def prophet_candidate(
     """Backtest and train one Prophet configuration: a registry Candidate.
 
     Args:
-        history: int_aggregate_sales (level_id, period_end_date, quantity).
+        history: int_aggregate_sales (aggregate_level, chain_position, level_id,
+            period_end_date, quantity).
         rows: Forecast rows (store_id, item_id, cutoff_date, horizon_step, target_date,
             target_quantity, is_scoring_row) of int_forecast_features.
-        shares: int_aggregate_shares (store_id, item_id, cutoff_date, level_id, series_share).
+        shares: int_aggregate_shares (store_id, item_id, cutoff_date, aggregate_level,
+            chain_position, level_id, horizon_step, series_share).
         events: The national rows of int_calendar_events (event_date, event_name).
         mapping: The ``prophet`` config.
         frequency: day or week.
@@ -306,28 +453,32 @@ def prophet_candidate(
         raise ValueError("no cut-off has a fully known horizon: nothing to backtest")
     scoring_cutoff = rows.loc[rows["is_scoring_row"], "cutoff_date"].max()
     final_origin = history["period_end_date"].max()
-    levels = select_levels(history, config.max_series)
-    holidays = holidays_frame(events)
+    keys = select_aggregates(history, config.max_series)
+    holidays = holidays_frame(events, frequency, final_origin)
     future = _future(rows, [*origins, scoring_cutoff])
     future[final_origin] = future[scoring_cutoff]
     tasks = _tasks(
-        history, levels, [*origins, final_origin], future, holidays, frequency, config, final_origin
+        history, keys, [*origins, final_origin], future, holidays, frequency, config, final_origin
     )
-    print(f"prophet: {len(levels)} aggregates x {len(origins) + 1} origins = {len(tasks)} fits")
+    print(f"prophet: {len(keys)} aggregates x {len(origins) + 1} origins = {len(tasks)} fits")
     results = run_fits(tasks, config.workers)
 
     digest = hashlib.sha256(json.dumps(asdict(config), sort_keys=True).encode())
     digest.update(pd.util.hash_pandas_object(history, index=False).to_numpy().tobytes())
-    digest.update(json.dumps(levels).encode())
+    digest.update(json.dumps(keys).encode())
     version = "prophet-" + digest.hexdigest()[:16]
 
     backtest_rows = rows[rows["cutoff_date"].isin(origins) & rows["target_quantity"].notna()]
     backtest_results = [result for result in results if result[1] != final_origin]
-    backtest = _finish(_series_rows(backtest_results, future, backtest_rows, shares), version, True)
-    models = {
-        level: model for level, origin, _, model in results if origin == final_origin and model
-    }
+    assigned = _assigned_by_origin(
+        shares, _fitted_by_origin(backtest_results), {origin: origin for origin in origins}
+    )
+    backtest = _finish(
+        _series_rows(backtest_results, future, backtest_rows, assigned), version, True
+    )
+    models = {key: model for key, origin, _, model in results if origin == final_origin and model}
     known = history.dropna(subset=["quantity"])
+    keyed = _with_keys(known)
     return Candidate(
         version=version,
         algorithm="prophet",
@@ -338,12 +489,26 @@ def prophet_candidate(
         training_end=known["period_end_date"].max().date(),
         backtest=backtest,
         calibration={
-            "levels": levels,
+            "levels": keys,
             "nonnegative": bool((known["quantity"] >= 0).all()),
+            "log1p_levels": sorted(
+                str(key)
+                for key, values in keyed.groupby("aggregate_key")["quantity"]
+                if key in models and uses_log1p(config, values)
+            ),
         },
         artifact_format="prophet-json",
         artifact=json.dumps(models, sort_keys=True).encode(),
     )
+
+
+def _stored_key(key: str, shares: pd.DataFrame) -> str:
+    """A stored model's key; versions from before the level chain stored the bare level_id
+    of var prophet_level (chain position 0)."""
+    if ":" in key:
+        return key
+    finest = shares.loc[shares["chain_position"] == 0, "aggregate_level"]
+    return str(aggregate_key(str(finest.iloc[0]), key)) if len(finest) else key
 
 
 def score_registered(row: dict[str, Any], rows: pd.DataFrame, shares: pd.DataFrame) -> pd.DataFrame:
@@ -354,13 +519,24 @@ def score_registered(row: dict[str, Any], rows: pd.DataFrame, shares: pd.DataFra
     rows, shares = _typed_rows(rows, shares)
     scoring = rows[rows["is_scoring_row"]]
     calibration = json.loads(row["calibration_json"])
+    log1p_levels = set(calibration.get("log1p_levels", []))
     models = json.loads(bytes(row["artifact"]).decode())
     cutoff = scoring["cutoff_date"].max()
     future = {cutoff: sorted(scoring["target_date"].unique())}
     results = [
-        (level, cutoff, predict_stored(model, future[cutoff], calibration["nonnegative"]), None)
-        for level, model in sorted(models.items())
+        (
+            _stored_key(key, shares),
+            cutoff,
+            predict_stored(model, future[cutoff], calibration["nonnegative"], key in log1p_levels),
+            None,
+        )
+        for key, model in sorted(models.items())
     ]
-    published = _finish(_series_rows(results, future, scoring, shares), row["model_version"], False)
+    assigned = assign_aggregates(
+        shares[shares["cutoff_date"] == cutoff], [key for key, *_ in results]
+    )
+    published = _finish(
+        _series_rows(results, future, scoring, assigned), row["model_version"], False
+    )
     backtest = from_parquet_bytes(row["backtest_predictions"])
     return pd.concat([backtest[OUTPUT_COLUMNS], published], ignore_index=True)

@@ -104,6 +104,7 @@ def test_seasonal_naive_forecasts_zero_before_a_series_existed():
     [
         ("mlforecast_lightgbm", ("mlforecast", "lightgbm")),
         ("statsforecast_autoets", ("statsforecast",)),
+        ("prophet", ("prophet",)),
     ],
 )
 def test_library_peers_give_one_finite_forecast_per_series_and_step(peer, modules):
@@ -117,6 +118,20 @@ def test_library_peers_give_one_finite_forecast_per_series_and_step(peer, module
     assert np.isfinite(forecast["predicted_quantity"]).all()
     expected_dates = set(peers.target_dates(ORIGIN, 14, pd.Timedelta(days=1)))
     assert set(forecast["target_date"]) == expected_dates
+
+
+def test_prophet_peer_sample_is_bounded_deterministic_and_order_free(monkeypatch):
+    rows = [("S1", f"I{k:03d}") for k in range(30)]
+    history = pd.DataFrame(rows, columns=SERIES).assign(period_date=pd.Timestamp(ORIGIN))
+    sample = peers.sample_series(history, SERIES, 10)
+    assert len(sample) == 10
+    shuffled = peers.sample_series(history.iloc[::-1], SERIES, 10)
+    pd.testing.assert_frame_equal(sample, shuffled)
+    assert len(peers.sample_series(history, SERIES, 50)) == 30
+    monkeypatch.setattr(peers, "PROPHET_MAX_SERIES", 10)
+    scored_on = peers.peer_sample(["seasonal_naive", "prophet"], history, SERIES)
+    pd.testing.assert_frame_equal(scored_on, sample)
+    assert peers.peer_sample(["seasonal_naive"], history, SERIES) is None
 
 
 def test_lightgbm_peer_is_deterministic():
