@@ -63,9 +63,9 @@ CANDIDATE_MODELS = tuple(
 )
 # The whole project, every resource (data tests and unit tests included), as a user builds it.
 BUILD_ARGS = ["build"]
-# What the actuals need: staging (the clean sales) and the calendar (the holiday flag), with
-# the period spine that a staging test reads, and what the store-aware calendar reads. Cautious: no test whose other parents are left
-# out of this build.
+# What the actuals need: staging (the clean sales) and the calendar (the holiday flag) with
+# its parents, and the period spine that a staging test reads. Cautious: no test whose other
+# parents are left out of this build.
 ACTUALS_BUILD_ARGS = [
     "build",
     "--select",
