@@ -236,6 +236,7 @@ sales as (
 
 calendar as (
     select
+        store_id,
         period_end_date,
         is_holiday_period
     from int_calendar_features
@@ -249,7 +250,9 @@ select
     coalesce(calendar.is_holiday_period, false) as is_holiday
 from sales
 left join calendar
-    on sales.period_end_date = calendar.period_end_date
+    on
+        sales.store_id = calendar.store_id
+        and sales.period_end_date = calendar.period_end_date
 order by sales.store_id, sales.item_id, sales.period_end_date
 """
 

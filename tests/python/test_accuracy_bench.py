@@ -352,8 +352,11 @@ def test_reads_the_panel_the_project_staged(tmp_path: Path):
             " ('S1', 'store_total', '2024-01-01', '2024-01-07', 2.0, false),"
             " ('S1', 'store_total', '2024-01-03', '2024-01-07', 3.0, false),"
             " ('S1', 'store_total', '2024-01-10', '2024-01-14', 4.0, false)",
-            "create table int_calendar_features (period_end_date date, is_holiday_period boolean)",
-            "insert into int_calendar_features values ('2024-01-07', false), ('2024-01-14', true)",
+            # The calendar is per store (a local holiday): S2's holiday is not S1's.
+            "create table int_calendar_features"
+            " (store_id varchar, period_end_date date, is_holiday_period boolean)",
+            "insert into int_calendar_features values ('S1', '2024-01-07', false),"
+            " ('S1', '2024-01-14', true), ('S2', '2024-01-07', true), ('S2', '2024-01-14', true)",
         ],
     )
     panel = accuracy.read_project_panel(database)
