@@ -16,12 +16,17 @@
 {%- set every = feature_setting('feature_cutoff_every_periods') %}
 {%- set count = feature_setting('feature_cutoff_count') %}
 {%- set spacing = feature_setting('backtest_origin_spacing_periods') %}
-{%- for name, value in [('feature_cutoff_every_periods', every), ('feature_cutoff_count', count),
-    ('backtest_origin_spacing_periods', spacing), ('backtest_origins', var('backtest_origins'))] %}
-    {%- if value is not number or value < 1 or value != value | int %}
-        {{ exceptions.raise_compiler_error("var " ~ name ~ " = " ~ value ~ ": a whole number >= 1 is needed") }}
-    {%- endif %}
+{%- set checked = [
+    ('feature_cutoff_every_periods', every),
+    ('feature_cutoff_count', count),
+    ('backtest_origin_spacing_periods', spacing),
+    ('backtest_origins', var('backtest_origins')),
+] %}
+{%- for name, value in checked if value is not number or value < 1 or value != value | int -%}
+    {%- do exceptions.raise_compiler_error(
+        "var " ~ name ~ " = " ~ value ~ ": a whole number >= 1 is needed") -%}
 {%- endfor %}
+{%- set epoch_days = dbt.datediff("cast('1970-01-01' as date)", 'spine.period_end_date', 'day') %}
 {#- Grid cut-offs between backtest origins: the spacing rounded up to the grid. -#}
 {%- set origin_step = (spacing + every - 1) // every %}
 
@@ -46,8 +51,7 @@ numbered_periods as (
     select
         spine.period_end_date,
         spine.period_end_date = run_context.as_of_period_end_date as is_scoring_row,
-        cast(floor({{ dbt.datediff("cast('1970-01-01' as date)", 'spine.period_end_date', 'day') }}
-            / {{ period_days() }}) as integer) as period_number,
+        cast(floor({{ epoch_days }} / {{ period_days() }}) as integer) as period_number,
         {{ dbt.datediff('spine.period_end_date', 'run_context.as_of_period_end_date', 'day') }}
         / {{ period_days() }} as periods_before_as_of
     from spine

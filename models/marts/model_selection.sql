@@ -14,7 +14,8 @@
 {%- set candidates = ['seasonal_naive', 'moving_average', 'prophet', 'xgboost', 'combination'] %}
 {%- set margin = var('model_selection_margin') %}
 {%- if margin is not number or margin < 0 or margin >= 1 %}
-    {{ exceptions.raise_compiler_error("var model_selection_margin = " ~ margin ~ ": a number in [0, 1) is needed") }}
+    {%- do exceptions.raise_compiler_error(
+        "var model_selection_margin = " ~ margin ~ ": a number in [0, 1) is needed") %}
 {%- endif %}
 {#- Ties go to the simpler model. #}
 {%- set simplicity -%}
@@ -116,7 +117,7 @@ pooled_best as (
 
 candidate_ranked as (
     select
-        with_evidence.*,
+        *,
         row_number() over (
             partition by segment_id
             order by
@@ -144,8 +145,10 @@ segment_choice as (
             as best_wape,
         max(pooled_best.pooled_model_name) as pooled_model_name,
         max(
-            case when candidate_ranked.model_name = pooled_best.pooled_model_name
-                then candidate_ranked.backtest_wape end
+            case
+                when candidate_ranked.model_name = pooled_best.pooled_model_name
+                    then candidate_ranked.backtest_wape
+            end
         ) as pooled_model_wape,
         max(case when candidate_ranked.has_enough_origins then 1 else 0 end) = 1
             as has_enough_origins
