@@ -528,11 +528,15 @@ def final_ratios(results: list[AccuracyRow], dataset: str, metric: str) -> Final
         metric: The primary metric (``Protocol.primary_metric``).
     """
     figures = {(row.model, row.metric): row.value for row in results if row.dataset == dataset}
+    # Rows nobody can forecast (a series launched after the origin) miss from the final
+    # forecast too: a candidate qualifies when it misses no more rows than the final does.
+    final_missing = figures.get((FINAL_MODEL, "missing_predictions"), 0.0)
     qualified: dict[str, float] = {}
     left_out: list[str] = []
     for model in CANDIDATE_MODELS:
         value = figures.get((model, metric))
-        if value is None or figures.get((model, "missing_predictions"), 1.0) != 0:
+        missing = figures.get((model, "missing_predictions"))
+        if value is None or missing is None or missing > final_missing:
             left_out.append(model)
         else:
             qualified[model] = value

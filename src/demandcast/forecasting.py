@@ -90,6 +90,10 @@ class ForecastConfig:
         scale_weight_power: Training rows are weighted by level ** power: 2 makes squared
             error on the scaled target equal squared error in the original units, 1 does
             the same for absolute error.
+        training_window_days: Each fit (at a backtest origin, and the final one) learns
+            from the rows whose cut-off lies within this many days before its own origin
+            (the latest training cut-off for the final fit); 0 = every row. The backtests then train
+            on as much history as the model they stand for.
     """
 
     params: dict[str, Any] = field(default_factory=dict)
@@ -102,6 +106,7 @@ class ForecastConfig:
     scale_floor: float = 1.0
     scaled_features: Sequence[str] = ()
     scale_weight_power: float = 2.0
+    training_window_days: int = 0
 
     @property
     def booster_params(self) -> dict[str, Any]:
@@ -115,7 +120,18 @@ class ForecastConfig:
         unknown = set(mapping) - set(cls.__dataclass_fields__)
         if unknown:
             raise ValueError(f"unknown xgboost config keys: {sorted(unknown)}")
+        if "training_window_days" in mapping:
+            mapping["training_window_days"] = int(mapping["training_window_days"])
         return cls(**with_integer_origins(mapping))
+
+
+def in_training_window(
+    cutoffs: pd.Series, origin: pd.Timestamp, config: ForecastConfig
+) -> pd.Series:
+    """Whether each row's cut-off lies in the training window of a fit at ``origin``."""
+    if config.training_window_days <= 0:
+        return pd.Series(True, index=cutoffs.index)
+    return cutoffs >= origin - pd.Timedelta(days=config.training_window_days)
 
 
 def feature_columns(columns: pd.DataFrame | Sequence[str]) -> list[str]:
@@ -477,7 +493,12 @@ def train(frame: pd.DataFrame, config: ForecastConfig) -> TrainedForecast:
     )
     backtests = []
     for origin in origins:
-        train_rows = frame[(frame["target_date"] <= origin) & frame[TARGET].notna() & sampled]
+        train_rows = frame[
+            (frame["target_date"] <= origin)
+            & frame[TARGET].notna()
+            & sampled
+            & in_training_window(frame["cutoff_date"], origin, config)
+        ]
         test = frame[(frame["cutoff_date"] == origin) & frame[TARGET].notna()]
         booster = fit(train_rows, config)
         version = model_version(config, features, train_rows)
@@ -497,7 +518,14 @@ def train(frame: pd.DataFrame, config: ForecastConfig) -> TrainedForecast:
             )
         )
 
-    train_rows = frame[frame[TARGET].notna() & ~frame["is_scoring_row"] & sampled]
+    # The final fit's window ends at the latest cut-off it learns from.
+    as_of = frame.loc[~frame["is_scoring_row"].astype(bool), "cutoff_date"].max()
+    train_rows = frame[
+        frame[TARGET].notna()
+        & ~frame["is_scoring_row"]
+        & sampled
+        & in_training_window(frame["cutoff_date"], as_of, config)
+    ]
     return TrainedForecast(
         booster=fit(train_rows, config),
         version=model_version(config, features, train_rows),

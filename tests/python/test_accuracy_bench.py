@@ -507,3 +507,20 @@ def test_a_store_only_panel_is_derived_and_benchmarked(tmp_path: Path):
     assert figures[("demandcast/final", "rows")] == (derived["sales_date"] > origin).sum()
     assert figures[("demandcast/final", "missing_predictions")] == 0
     assert figures[("peer/seasonal_naive", "missing_predictions")] == 0
+
+
+def test_rows_no_model_can_forecast_do_not_disqualify_a_candidate():
+    # Two rows of a series launched after the origin: the final forecast and XGBoost miss
+    # them both; seasonal naive misses one more and does not qualify.
+    results = [
+        _row("demandcast/final", "wape", 0.5),
+        _row("demandcast/final", "missing_predictions", 2.0),
+        _row("demandcast/xgboost", "wape", 0.4),
+        _row("demandcast/xgboost", "missing_predictions", 2.0),
+        _row("demandcast/seasonal_naive", "wape", 0.3),
+        _row("demandcast/seasonal_naive", "missing_predictions", 3.0),
+    ]
+    ratios = accuracy.final_ratios(results, "shop", "wape")
+    assert ratios.best_candidate == "demandcast/xgboost"
+    assert ratios.final_to_best_candidate == pytest.approx(0.5 / 0.4)
+    assert "demandcast/seasonal_naive" in ratios.candidates_left_out

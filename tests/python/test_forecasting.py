@@ -268,3 +268,23 @@ def test_reading_only_the_training_rows_gives_the_same_model():
     whole, partial = train(rows, FAST), train(read, FAST)
     assert whole.version == partial.version
     pd.testing.assert_frame_equal(whole.backtest, partial.backtest)
+
+
+def test_every_fit_learns_only_from_its_training_window():
+    # 12 weekly cut-offs; a 28-day window. Poisoning the targets of cut-offs older than
+    # every fit's window (the earliest origin's included) changes no forecast; poisoning
+    # them without a window does.
+    rows = feature_rows()
+    origins = choose_origins(rows, FAST.backtest_origins)
+    window = ForecastConfig(**{**FAST.__dict__, "training_window_days": 28})
+    oldest_window_start = min(origins) - pd.Timedelta(days=28)
+    old = rows["cutoff_date"] < oldest_window_start
+    assert old.any()
+    poisoned = rows.assign(target_quantity=rows["target_quantity"].mask(old, 1e6))
+    pd.testing.assert_frame_equal(
+        forecast(rows, window).drop(columns="model_version"),
+        forecast(poisoned, window).drop(columns="model_version"),
+    )
+    assert not forecast(rows, FAST)["predicted_quantity"].equals(
+        forecast(poisoned, FAST)["predicted_quantity"]
+    )
