@@ -20,7 +20,14 @@ import pyarrow.parquet as pq
 
 
 def publish_frame(frame: pd.DataFrame, folder: Path, name: str) -> Path:
-    """Write one table as ``folder/name.parquet`` atomically; returns the path."""
+    """Write one table as ``folder/name.parquet`` atomically; returns the path.
+
+    Rows are written sorted by every column, so the same table gives the same file
+    whatever order the warehouse returned it in (a rerun publishes identical files).
+    """
+    if len(frame.columns) and len(frame):
+        frame = frame.sort_values(list(frame.columns), kind="stable", na_position="last")
+        frame = frame.reset_index(drop=True)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{name}.parquet"
     handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)

@@ -71,3 +71,10 @@ def test_publishing_replaces_a_file_whole(tmp_path: Path):
     assert first == second
     assert pd.read_parquet(second)["x"].tolist() == [4]
     assert [p.name for p in tmp_path.iterdir()] == ["t.parquet"], "no temporary file left"
+
+
+def test_the_same_table_in_another_row_order_publishes_the_same_bytes(tmp_path: Path):
+    frame = pd.DataFrame({"store_id": ["S2", "S1", "S1"], "quantity": [1.0, None, 2.0]})
+    first = publish_frame(frame, tmp_path / "a", "t").read_bytes()
+    second = publish_frame(frame.iloc[::-1], tmp_path / "b", "t").read_bytes()
+    assert first == second

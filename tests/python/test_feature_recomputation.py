@@ -28,7 +28,7 @@ LAGS = (1, 2, 3, 7, 14, 28)
 WINDOWS = (7, 28, 91)
 EWM_ALPHAS = (0.1, 0.3)
 EWM_TAIL_WEIGHT = 0.001
-DISCONTINUED_AFTER = 28
+DISCONTINUED_AFTER = 364  # discontinued_after_periods, daily default
 HORIZON = 28
 SEASON = 364
 

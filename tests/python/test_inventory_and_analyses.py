@@ -89,7 +89,9 @@ def expected_recommendations(warehouse: Warehouse) -> dict[tuple[str, str], dict
         annual_demand = sum(demand) / horizon * 365 / days_per_period
         order_cost, unit_cost = setting("order_cost"), setting("unit_cost")
         eoq = None
-        if None not in (order_cost, unit_cost):
+        if annual_demand <= 0:
+            eoq = 0.0  # no demand, no order: stated whatever the costs (eoq_status zero_demand)
+        elif None not in (order_cost, unit_cost):
             eoq = math.sqrt(
                 2 * annual_demand * order_cost / (setting("holding_cost_rate") * unit_cost)
             )
@@ -127,6 +129,9 @@ def check_inventory_mart(warehouse: Warehouse) -> None:
         if want["economic_order_quantity"] is None:
             assert got["economic_order_quantity"] is None, key
             assert got["eoq_status"].startswith("missing_"), key
+        elif want["economic_order_quantity"] == 0:
+            assert got["economic_order_quantity"] == 0, key
+            assert got["eoq_status"] in {"zero_demand", "incomplete_forecast"}, key
         else:
             assert got["economic_order_quantity"] == pytest.approx(
                 want["economic_order_quantity"], abs=1e-3
