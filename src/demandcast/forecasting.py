@@ -74,7 +74,8 @@ class ForecastConfig:
     Attributes:
         params: XGBoost booster parameters (merged over DEFAULT_PARAMS).
         num_boost_round: Boosting rounds.
-        backtest_origins: Rolling origins to backtest, latest first, spaced a horizon apart.
+        backtest_origins: Rolling origins to backtest, latest first: the cut-offs that
+            int_forecast_cutoffs flags (backtest_origin_spacing_periods apart).
         horizon_buckets: Upper bounds of the horizon buckets intervals are calibrated in;
             empty = a quarter, half and all of the longest horizon.
         spread_power: Intervals scale with max(prediction, spread_floor) ** spread_power,
