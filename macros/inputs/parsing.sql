@@ -3,11 +3,46 @@
     read; staging turns "raw text present but typed value null" into a quarantine reason.
 #}
 
-{#- Trimmed text, null when it is one of var('null_markers'). -#}
+{#- The null markers as a list (one string is one marker). -#}
+{% macro null_markers() %}
+    {%- set markers = var('null_markers') -%}
+    {%- if markers is none -%}
+        {{- return([]) -}}
+    {%- endif -%}
+    {{- return([markers] if markers is string else markers) -}}
+{% endmacro %}
+
+
+{#- Text without surrounding whitespace of any kind (space, tab, CR, LF, vertical tab,
+    form feed, no-break space): a tab-padded id is the same id. -#}
+{% macro trim_whitespace(expression) %}
+    {{- return(adapter.dispatch('trim_whitespace', 'demandcast')(expression)) -}}
+{% endmacro %}
+
+{% macro default__trim_whitespace(expression) -%}
+    trim({{ expression }}, chr(32) || chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(160))
+{%- endmacro %}
+
+
+{#- Trimmed text, null when it is one of the null markers. -#}
 {% macro clean_text(expression) %}
     {%- set markers = [] -%}
-    {%- for marker in var('null_markers') -%}{%- do markers.append(sql_string(marker)) -%}{%- endfor -%}
-    case when trim({{ expression }}) in ({{ markers | join(', ') }}) then null else trim({{ expression }}) end
+    {%- for marker in null_markers() -%}{%- do markers.append(sql_string(marker)) -%}{%- endfor -%}
+    {%- set trimmed = trim_whitespace(expression) -%}
+    case when {{ trimmed }} in ({{ markers | join(', ') if markers else 'null' }}) then null else {{ trimmed }} end
+{%- endmacro %}
+
+
+{#- An id: clean text in the letter case of var id_case. -#}
+{% macro clean_id(expression) %}
+    {%- set policy = var('id_case') -%}
+    {%- if policy == 'lower' -%}
+        lower({{ clean_text(expression) }})
+    {%- elif policy == 'upper' -%}
+        upper({{ clean_text(expression) }})
+    {%- else -%}
+        {{ clean_text(expression) }}
+    {%- endif -%}
 {%- endmacro %}
 
 
@@ -15,8 +50,16 @@
     ISO dates for the M5 files, which always use them. -#}
 {% macro parse_date(expression, formats=none) %}
     {%- set default_formats = '%Y-%m-%d' if var('input_format') == 'm5' else var('date_format') -%}
-    {{- return(adapter.dispatch('parse_date', 'demandcast')(expression, formats or default_formats)) -}}
+    {{- return(adapter.dispatch('parse_date', 'demandcast')(
+        date_without_midnight(expression), formats or default_formats)) -}}
 {% endmacro %}
+
+
+{#- A timestamp at midnight is its date (Parquet TIMESTAMP columns read as text end in
+    " 00:00:00"); any other time of day stays and does not parse (date_has_time). -#}
+{% macro date_without_midnight(expression) -%}
+    regexp_replace({{ expression }}, '[ T]00:00(:00([.]0*)?)?$', '')
+{%- endmacro %}
 
 {% macro default__parse_date(expression, formats) %}
     {%- set format_list = [formats] if formats is string else formats -%}
@@ -44,7 +87,11 @@
 {% endmacro %}
 
 {#- dbt-duckdb's safe_cast is a plain cast, which fails the whole query on bad text. -#}
-{% macro duckdb__parse_number(expression) %}try_cast({{ expression }} as double){% endmacro %}
+{#- DuckDB's cast also reads "1_000" as 1000; no CSV writes numbers that way, so such
+    text is unparseable. -#}
+{% macro duckdb__parse_number(expression) -%}
+    case when not contains({{ expression }}, '_') then try_cast({{ expression }} as double) end
+{%- endmacro %}
 
 
 {#- true/false, yes/no, 1/0, t/f in any case; null for anything else. -#}
@@ -105,11 +152,27 @@
 {% endmacro %}
 
 
+{#- True for text holding a time of day after a date ("2024-01-01 13:30"). -#}
+{% macro has_time_of_day(expression) %}
+    {{- return(adapter.dispatch('has_time_of_day', 'demandcast')(expression)) -}}
+{% endmacro %}
+
+{% macro default__has_time_of_day(expression) -%}
+    regexp_like({{ expression }}, '.*[0-9][ T][0-9]{1,2}:[0-9]{2}.*')
+{%- endmacro %}
+
+{% macro duckdb__has_time_of_day(expression) -%}
+    regexp_matches({{ expression }}, '[0-9][ T][0-9]{1,2}:[0-9]{2}')
+{%- endmacro %}
+
+
 {#- Why a date cannot be trusted (null when it can). -#}
 {% macro date_rejection_reason(text_column, date_column, allow_future=false) %}
     {%- set max_valid = '9999-12-31' if allow_future
         else (var('max_valid_date') or run_started_at.strftime('%Y-%m-%d')) -%}
     when {{ text_column }} is null then 'missing_date'
+            when {{ date_column }} is null
+                and {{ has_time_of_day(text_column) }} then 'date_has_time'
             when {{ date_column }} is null then 'unparseable_date'
             when {{ date_column }} < cast({{ sql_string(var('min_valid_date')) }} as date)
                 or {{ date_column }} > cast({{ sql_string(max_valid) }} as date)

@@ -1,10 +1,13 @@
 {#
     on-run-start hook: the embedded "loader". Checks the run's vars, then for every input of
-    the chosen input_format creates a view raw.<input> over its files, with every column as
-    text plus _source_file and _source_row_number (1 = first data row after the header), so
-    staging can type, quarantine and account for every row. Anything a user must fix
-    (a missing path, an empty file, a missing column) stops the run here with a message
-    that names the var, file and column.
+    the chosen input_format loads raw.<input> from its files, with every column as text plus
+    _source_file and _source_row_number (1 = first data row after the header), so staging
+    can type, quarantine and account for every row. CSV files are read once, file by file,
+    into a table; a row the CSV reader cannot read (it does not decode in the input's
+    encoding, or has more or fewer fields than the header) goes to raw.unreadable_rows with
+    its reason and line instead of stopping the load. Parquet files are a view. Anything a
+    user must fix (a missing path, an empty file, a missing or duplicated column) stops the
+    run here with a message that names the var, file and column.
 #}
 
 {% macro register_raw_inputs() %}
@@ -24,6 +27,9 @@
 
 {% macro duckdb__register_raw_inputs() %}
     {% do run_query('create schema if not exists ' ~ adapter.quote(var('raw_schema'))) %}
+    {% do run_query('create or replace table ' ~ unreadable_rows_table() ~ ' ('
+        ~ 'raw_source varchar, source_file varchar, source_row_number bigint, '
+        ~ 'kept_rows_before bigint, reason_code varchar, reason_detail varchar, raw_line varchar)') %}
     {% set registered = [] %}
     {% for input_name, spec in input_contract().items() %}
         {% if spec['format'] == var('input_format') %}
@@ -58,7 +64,8 @@
         {% for canonical, column in mapping.items() if column and canonical != 'exclude' %}
             {% do empty_columns.append('cast(null as varchar) as ' ~ adapter.quote(column)) %}
         {% endfor %}
-        {% do run_query('create or replace view ' ~ view ~ ' as select '
+        {% do drop_raw_relation(input_name) %}
+        {% do run_query('create view ' ~ view ~ ' as select '
             ~ (empty_columns | join(', '))
             ~ ', cast(null as varchar) as _source_file, cast(null as bigint) as _source_row_number'
             ~ ' where 1 = 0') %}
@@ -87,10 +94,17 @@
 
     {% set is_parquet = (files[0] | lower).endswith('.parquet') %}
     {#- Every mapped column must exist in every file, under the name the mapping gives. -#}
+    {% set all_columns = [] %}
     {% for file in files %}
         {% set described = run_query('describe select * from '
-            ~ raw_reader([file], is_parquet)) %}
+            ~ raw_reader(input_name, [file], is_parquet)) %}
         {% set file_columns = described.columns['column_name'].values() | list %}
+        {% if not is_parquet %}
+            {% do check_unique_header(input_name, file, file_columns) %}
+        {% endif %}
+        {% for column in file_columns if column not in all_columns %}
+            {% do all_columns.append(column) %}
+        {% endfor %}
         {% for canonical, column in mapping.items() if canonical != 'exclude' %}
             {% set explicitly_mapped = spec['columns_var'] and canonical in (var(spec['columns_var'], {}) or {}) %}
             {% set needed = canonical in spec['required_columns'] or explicitly_mapped %}
@@ -104,52 +118,218 @@
                 {% for c in file_columns if c | lower | trim == column | lower | trim %}
                     {% do near.append(c) %}
                 {% endfor %}
+                {% set delimiter_hint = [] %}
+                {% for candidate in [';', '\t', '|', ','] if not delimiter_hint %}
+                    {% for c in file_columns if candidate in c and not delimiter_hint %}
+                        {% do delimiter_hint.append(
+                            " The header holds '" ~ (candidate | replace('\t', '\\t')) ~ "', so the file looks "
+                            ~ (candidate | replace('\t', 'tab')) ~ "-delimited while var csv_delimiter = '"
+                            ~ var('csv_delimiter', '') ~ "': set csv_delimiter: '"
+                            ~ (candidate | replace('\t', '\\t')) ~ "' (or '' to detect).") %}
+                    {% endfor %}
+                {% endfor %}
                 {% do exceptions.raise_compiler_error(
                     "Column '" ~ column ~ "' (the " ~ canonical ~ " column of input '" ~ input_name
                     ~ "'" ~ (", mapped by var " ~ spec['columns_var'] ~ "." ~ canonical if spec['columns_var'] else "")
                     ~ ") is not in file '" ~ file ~ "'. Its columns are: " ~ (file_columns | join(', '))
-                    ~ "." ~ (" Did you mean '" ~ near[0] ~ "'?" if near else "")
+                    ~ "." ~ (delimiter_hint[0] if delimiter_hint else
+                    ((" Did you mean '" ~ near[0] ~ "'?" if near else "")
                     ~ (" Set " ~ spec['columns_var'] ~ ": {" ~ canonical ~ ": <your column>}." if spec['columns_var'] else "")
-                    ~ hint) %}
+                    ~ hint))) %}
             {% endif %}
         {% endfor %}
     {% endfor %}
 
-    {% do run_query('create or replace view ' ~ view ~ ' as ' ~ raw_view_sql(files, is_parquet)) %}
+    {% do drop_raw_relation(input_name) %}
+    {% if is_parquet %}
+        {% do run_query('create view ' ~ view ~ ' as ' ~ parquet_view_sql(files)) %}
+    {% else %}
+        {% do load_csv_files(input_name, spec, files, all_columns) %}
+    {% endif %}
+{% endmacro %}
+
+
+{#- The table of rows the CSV reader could not read, for every input of this run. -#}
+{% macro unreadable_rows_table() %}
+    {{ return(adapter.quote(var('raw_schema')) ~ '.' ~ adapter.quote('unreadable_rows')) }}
+{% endmacro %}
+
+
+{#- Drop raw.<input> whatever it is now: a view (Parquet, an absent input) or a table (CSV). -#}
+{% macro drop_raw_relation(input_name) %}
+    {% set found = run_query("select table_type from information_schema.tables where table_schema = "
+        ~ sql_string(var('raw_schema')) ~ " and table_name = " ~ sql_string(input_name)) %}
+    {% for row in found.rows %}
+        {% set kind = 'view' if row[0] == 'VIEW' else 'table' %}
+        {% do run_query('drop ' ~ kind ~ ' ' ~ adapter.quote(var('raw_schema')) ~ '.' ~ adapter.quote(input_name)) %}
+    {% endfor %}
+{% endmacro %}
+
+
+{#- The CSV reader renames a repeated header name (quantity, quantity -> quantity_1), and a
+    mapping would then silently read only the first: stop, naming the column. -#}
+{% macro check_unique_header(input_name, file, file_columns) %}
+    {% set lowered = file_columns | map('lower') | list %}
+    {% set suspects = [] %}
+    {% for column in file_columns %}
+        {% set match = modules.re.match('^(.*)_[0-9]+$', column) %}
+        {% if match and (match.group(1) | lower) in lowered %}
+            {% do suspects.append(column) %}
+        {% endif %}
+    {% endfor %}
+    {% if not suspects %}
+        {{ return(none) }}
+    {% endif %}
+    {#- Read the header line itself to tell a renamed repeat from a real "quantity_1". -#}
+    {% set header = run_query('select * from ' ~ csv_reader(input_name, [file], header=false) ~ ' limit 1') %}
+    {% set names = header.rows[0].values() | list if header.rows | length else [] %}
+    {% set seen = {} %}
+    {% for name in names %}
+        {% set key = (name or '') | lower | trim %}
+        {% if key in seen %}
+            {% do exceptions.raise_compiler_error(
+                "File '" ~ file ~ "' (input '" ~ input_name ~ "', var " ~ input_contract()[input_name]['path_var']
+                ~ ") has two columns named '" ~ name ~ "' (columns " ~ seen[key] ~ " and " ~ loop.index
+                ~ " of its header): which one holds the data is ambiguous. Rename one of them in the file.") %}
+        {% endif %}
+        {% do seen.update({key: loop.index}) %}
+    {% endfor %}
+{% endmacro %}
+
+
+{#- The CSV encoding of an input: var csv_encodings[input], else var csv_encoding. -#}
+{% macro csv_encoding_of(input_name) %}
+    {{ return((var('csv_encodings', {}) or {}).get(input_name, var('csv_encoding', 'utf-8'))) }}
+{% endmacro %}
+
+
+{#- The read_csv call for a list of files, every column as text. A row that cannot be read
+    is skipped by the reader (ignore_errors) and recorded by load_csv_files. -#}
+{% macro csv_reader(input_name, files, header=true, rejects=false) %}
+    {% set file_list = [] %}
+    {% for file in files %}{% do file_list.append(sql_string(file)) %}{% endfor %}
+    {% set delimiter = var('csv_delimiter', '') %}
+    {{ return("read_csv([" ~ (file_list | join(', ')) ~ "], all_varchar = true"
+        ~ ", header = " ~ ('true' if header else 'false')
+        ~ ", encoding = " ~ sql_string(csv_encoding_of(input_name))
+        ~ ", ignore_errors = true"
+        ~ (", store_rejects = true, rejects_table = 'demandcast_rejects', rejects_scan = 'demandcast_reject_scans'"
+           if rejects else ", union_by_name = true")
+        ~ (", delim = " ~ sql_string(delimiter) if delimiter else "") ~ ")") }}
+{% endmacro %}
+
+
+{#- The read call for a list of files, every column as text. -#}
+{% macro raw_reader(input_name, files, is_parquet) %}
+    {% if is_parquet %}
+        {% set file_list = [] %}
+        {% for file in files %}{% do file_list.append(sql_string(file)) %}{% endfor %}
+        {{ return("read_parquet([" ~ (file_list | join(', '))
+            ~ "], union_by_name = true, filename = '_source_file', file_row_number = true)") }}
+    {% endif %}
+    {{ return(csv_reader(input_name, files)) }}
+{% endmacro %}
+
+
+{% macro parquet_view_sql(files) %}
+    {{ return("select columns(* exclude (_source_file, file_row_number))::varchar, "
+        ~ "_source_file, file_row_number + 1 as _source_row_number from "
+        ~ raw_reader(none, files, true)) }}
+{% endmacro %}
+
+
+{#- Load CSV files into raw.<input>, file by file (the reader's reject tables need one file
+    per scan). Each file is read once into a temporary table, which also fills the reader's
+    reject tables; rejected rows go to raw.unreadable_rows with their reason, and each kept
+    row's number counts the rejected rows before it, so _source_row_number is the row's
+    position in its file whatever was rejected. DuckDB keeps a scan in file order
+    (preserve_insertion_order), so a running number over the scan is that position. -#}
+{% macro load_csv_files(input_name, spec, files, all_columns) %}
+    {% set table = adapter.quote(var('raw_schema')) ~ '.' ~ adapter.quote(input_name) %}
+    {% set column_list = [] %}
+    {% for column in all_columns %}{% do column_list.append(adapter.quote(column) ~ ' varchar') %}{% endfor %}
+    {% do run_query('create table ' ~ table ~ ' (' ~ (column_list | join(', '))
+        ~ ', _source_file varchar, _source_row_number bigint)') %}
+    {% set encoding = csv_encoding_of(input_name) %}
+    {% for file in files %}
+        {% do run_query('drop table if exists temp.demandcast_rejects; '
+            ~ 'drop table if exists temp.demandcast_reject_scans; '
+            ~ 'create or replace temp table demandcast_file_rows as select *, '
+            ~ 'row_number() over () as _kept_position from '
+            ~ csv_reader(input_name, [file], rejects=true)) %}
+        {% do run_query('insert into ' ~ unreadable_rows_table() ~ ' '
+            ~ unreadable_rows_sql(input_name, file, encoding)) %}
+        {% do run_query('with steps as (select kept_rows_before, count(*) as rejected '
+            ~ 'from ' ~ unreadable_rows_table() ~ ' where raw_source = ' ~ sql_string(input_name)
+            ~ ' and source_file = ' ~ sql_string(file) ~ ' group by kept_rows_before), '
+            ~ 'cumulative as (select kept_rows_before, sum(rejected) over (order by kept_rows_before) as rejected_before '
+            ~ 'from steps) '
+            ~ 'insert into ' ~ table ~ ' by name select rows.* exclude (_kept_position), '
+            ~ sql_string(file) ~ ' as _source_file, '
+            ~ 'rows._kept_position + coalesce(cumulative.rejected_before, 0) as _source_row_number '
+            ~ 'from demandcast_file_rows as rows asof left join cumulative '
+            ~ 'on rows._kept_position > cumulative.kept_rows_before') %}
+    {% endfor %}
+    {% do run_query('drop table if exists temp.demandcast_file_rows') %}
+    {#- Staging quarantines the unreadable rows of its inputs; a file it reads only through
+        another (the M5 calendar) must be whole. -#}
+    {% if input_name not in staged_inputs() | map(attribute='raw_source') | list %}
+        {% set lost = run_query('select source_file, source_row_number, reason_code from '
+            ~ unreadable_rows_table() ~ ' where raw_source = ' ~ sql_string(input_name)
+            ~ ' order by 1, 2 limit 1') %}
+        {% if lost.rows | length %}
+            {% do exceptions.raise_compiler_error(
+                "Row " ~ lost.rows[0][1] ~ " of file '" ~ lost.rows[0][0] ~ "' (var " ~ spec['path_var']
+                ~ ") cannot be read (" ~ lost.rows[0][2] ~ "), and input '" ~ input_name
+                ~ "' must be whole: fix the row" ~ (", or set csv_encodings: {" ~ input_name ~ ": <encoding>}"
+                if lost.rows[0][2] == 'undecodable_row' else "") ~ ".") %}
+        {% endif %}
+    {% endif %}
+{% endmacro %}
+
+
+{#- The reader's rejects of one file, one row per rejected line, with the project's reason:
+    undecodable_row (not text in the input's encoding), extra_fields / too_few_fields
+    (its fields may be shifted, so nothing in it can be trusted), else unreadable_row.
+    line counts the header as 1, so the row number is line - 1; kept_rows_before is how
+    many rows of the file were read before it. -#}
+{% macro unreadable_rows_sql(input_name, file, encoding) %}
+    {% set sql %}
+        with rejected as (
+            select
+                line - 1 as source_row_number,
+                max(case when error_type = 'INVALID ENCODING' then 1 else 0 end) as is_undecodable,
+                max(case when error_type = 'TOO MANY COLUMNS' then 1 else 0 end) as has_extra_fields,
+                max(case when error_type = 'MISSING COLUMNS' then 1 else 0 end) as has_too_few_fields,
+                string_agg(distinct error_type, ', ') as error_types,
+                min(csv_line) as raw_line
+            from temp.demandcast_rejects
+            group by line
+        )
+        select
+            {{ sql_string(input_name) }} as raw_source,
+            {{ sql_string(file) }} as source_file,
+            source_row_number,
+            source_row_number - row_number() over (order by source_row_number) as kept_rows_before,
+            case
+                when is_undecodable = 1 then 'undecodable_row'
+                when has_extra_fields = 1 then 'extra_fields'
+                when has_too_few_fields = 1 then 'too_few_fields'
+                else 'unreadable_row'
+            end as reason_code,
+            case
+                when is_undecodable = 1 then {{ sql_string('not valid ' ~ encoding ~ ' text: set var csv_encodings: {'
+                    ~ input_name ~ ': <encoding>} (e.g. latin-1) if the file is written in another encoding') }}
+                else 'CSV reader: ' || lower(error_types)
+            end as reason_detail,
+            raw_line
+        from rejected
+    {% endset %}
+    {{ return(sql) }}
 {% endmacro %}
 
 
 {% macro glob_matches(path) %}
     {% set result = run_query('select count(*) as n from glob(' ~ sql_string(path) ~ ')') %}
     {{ return(result.columns[0].values()[0] > 0) }}
-{% endmacro %}
-
-
-{#- The read call for a list of files, every column as text. -#}
-{% macro raw_reader(files, is_parquet) %}
-    {% set file_list = [] %}
-    {% for file in files %}{% do file_list.append(sql_string(file)) %}{% endfor %}
-    {% if is_parquet %}
-        {{ return("read_parquet([" ~ (file_list | join(', '))
-            ~ "], union_by_name = true, filename = '_source_file', file_row_number = true)") }}
-    {% endif %}
-    {% set delimiter = var('csv_delimiter', '') %}
-    {{ return("read_csv([" ~ (file_list | join(', ')) ~ "], all_varchar = true, header = true"
-        ~ ", union_by_name = true, null_padding = true, filename = '_source_file'"
-        ~ (", delim = " ~ sql_string(delimiter) if delimiter else "") ~ ")") }}
-{% endmacro %}
-
-
-{% macro raw_view_sql(files, is_parquet) %}
-    {% if is_parquet %}
-        {{ return("select columns(* exclude (_source_file, file_row_number))::varchar, "
-            ~ "_source_file, file_row_number + 1 as _source_row_number from "
-            ~ raw_reader(files, true)) }}
-    {% endif %}
-    {#- DuckDB keeps a scan in file order (preserve_insertion_order), so a running number
-        over the scan, restarted per file, is each row's position in its file. -#}
-    {{ return("with scanned as (select *, row_number() over () as _scan_position from "
-        ~ raw_reader(files, false) ~ ") select * exclude (_scan_position), "
-        ~ "_scan_position - min(_scan_position) over (partition by _source_file) + 1 "
-        ~ "as _source_row_number from scanned") }}
 {% endmacro %}

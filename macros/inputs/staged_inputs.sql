@@ -27,3 +27,28 @@
     ] %}
     {{ return(inputs) }}
 {% endmacro %}
+
+
+{#- The rows the CSV reader could not read (raw.unreadable_rows, filled by the on-run-start
+    hook), with the staged input each belongs to; an empty relation where no hook loads
+    files (a cloud warehouse's EL tool lands clean tables). -#}
+{% macro unreadable_rows() %}
+    {%- set relation = source('raw', 'unreadable_rows') -%}
+    {%- set found = adapter.get_relation(
+        database=relation.database, schema=relation.schema, identifier=relation.identifier)
+        if execute else none -%}
+    {%- set names = [] -%}
+    {%- for input in staged_inputs() if input['raw_source'] -%}
+        {%- do names.append("when " ~ sql_string(input['raw_source']) ~ " then " ~ sql_string(input['name'])) -%}
+    {%- endfor -%}
+    {%- if found -%}
+        (select case raw_source {{ names | join(' ') }} end as input_name, * from {{ relation }})
+    {%- else -%}
+        (select
+            cast(null as varchar) as input_name, cast(null as varchar) as raw_source,
+            cast(null as varchar) as source_file, cast(null as bigint) as source_row_number,
+            cast(null as bigint) as kept_rows_before, cast(null as varchar) as reason_code,
+            cast(null as varchar) as reason_detail, cast(null as varchar) as raw_line
+        where 1 = 0)
+    {%- endif -%}
+{% endmacro %}

@@ -20,11 +20,26 @@ with
 ),
 {% endfor %}
 
+unreadable as (
+    {#- Rows the CSV reader could not split or decode never reached parsing; their raw
+        line is all there is. -#}
+    select
+        input_name,
+        source_file,
+        source_row_number,
+        reason_code,
+        reason_detail,
+        {{ raw_values_json(['raw_line']) }} as raw_values
+    from {{ unreadable_rows() }} as unreadable_rows
+    where input_name is not null
+),
+
 unioned as (
     {%- for input in staged_inputs() %}
     select * from {{ input['name'] }}_quarantined
-    {{ 'union all' if not loop.last }}
+    union all
     {%- endfor %}
+    select * from unreadable
 ),
 
 final as (

@@ -1,9 +1,10 @@
 {{ config(materialized='table') }}
 
 {#- Where every raw row went, per input: one row per input_name. raw_rows is counted on the
-    raw view itself (for wide files, which are unpivoted: rows x value columns), independently of the
-    parsing, so a row lost anywhere in staging breaks raw_rows = clean_rows +
-    quarantined_rows + beyond_as_of_rows, which is tested. -#}
+    raw table itself (for wide files, which are unpivoted: rows x value columns) plus the
+    rows the CSV reader could not read (one each), independently of the parsing, so a row
+    lost anywhere in staging breaks raw_rows = clean_rows + quarantined_rows +
+    beyond_as_of_rows, which is tested. -#}
 
 with
 
@@ -26,6 +27,11 @@ quarantine_counts as (
         {%- if input['raw_source'] == 'exogenous' %}
         * {{ exogenous_value_columns(source('raw', 'exogenous')) | length }}
         {%- endif %}
+        + (
+            select count(*)
+            from {{ unreadable_rows() }} as unreadable_rows
+            where input_name = {{ sql_string(input['name']) }}
+        )
         {%- else -%}
         cast(null as bigint)
         {%- endif %} as raw_rows,

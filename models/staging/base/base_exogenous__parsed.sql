@@ -95,7 +95,7 @@ cleaned as (
     select
         *,
         {{ clean_text('raw_observation_date') }} as observation_date_text,
-        {{ clean_text('raw_store_id') }} as store_id,
+        {{ clean_id('raw_store_id') }} as store_id,
         {{ clean_text('raw_value') }} as value_text
     from renamed
 ),

@@ -46,10 +46,10 @@ renamed as (
 cleaned as (
     select
         *,
-        {{ clean_text('raw_item_id') }} as item_id,
+        {{ clean_id('raw_item_id') }} as item_id,
         {{ clean_text('raw_item_name') }} as item_name,
-        {{ clean_text('raw_department_id') }} as department_id,
-        {{ clean_text('raw_category_id') }} as category_id
+        {{ clean_id('raw_department_id') }} as department_id,
+        {{ clean_id('raw_category_id') }} as category_id
     from renamed
 ),
 

@@ -58,8 +58,8 @@ cleaned as (
     select
         *,
         {{ clean_text('raw_effective_date') }} as effective_date_text,
-        {{ clean_text('raw_store_id') }} as store_id,
-        {{ clean_text('raw_item_id') }} as item_id,
+        {{ clean_id('raw_store_id') }} as store_id,
+        {{ clean_id('raw_item_id') }} as item_id,
         {{ clean_text('raw_price') }} as price_text,
         {{ clean_text('raw_is_promotion') }} as is_promotion_text
     from renamed

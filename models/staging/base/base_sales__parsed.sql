@@ -72,8 +72,8 @@ cleaned as (
     select
         *,
         {{ clean_text('raw_sales_date') }} as sales_date_text,
-        {{ clean_text('raw_store_id') }} as store_id,
-        {{ clean_text('raw_item_id') }} as item_id,
+        {{ clean_id('raw_store_id') }} as store_id,
+        {{ clean_id('raw_item_id') }} as item_id,
         {{ clean_text('raw_quantity') }} as quantity_text,
         {{ clean_text('raw_is_holiday') }} as is_holiday_text
     from renamed

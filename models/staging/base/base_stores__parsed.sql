@@ -50,7 +50,7 @@ renamed as (
 cleaned as (
     select
         *,
-        {{ clean_text('raw_store_id') }} as store_id,
+        {{ clean_id('raw_store_id') }} as store_id,
         {{ clean_text('raw_store_name') }} as store_name,
         {{ clean_text('raw_region') }} as region,
         {{ clean_text('raw_city') }} as city,
