@@ -239,9 +239,12 @@ def _swap_pointers(root: Path, target: str) -> None:
     atomic os.replace; both always name a complete version."""
     temporary = root / f".{CURRENT_LINK}.{uuid.uuid4().hex}.tmp"
     try:
+        # Windows: symlinks need a privilege, and os.replace cannot be relied on to move
+        # one over another; CURRENT alone points at the set there (see README).
+        if os.name == "nt":
+            raise NotImplementedError("no current link on Windows")
         os.symlink(target, temporary, target_is_directory=True)
     except (OSError, NotImplementedError):
-        # Windows without the symlink privilege: CURRENT alone (see README).
         pass
     else:
         try:
