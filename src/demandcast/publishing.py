@@ -83,27 +83,34 @@ def publish(
     version_id, partial = _new_version_folder(versions, published_at)
 
     tables: dict[str, dict[str, Any]] = {}
-    for name, frame in frames.items():
-        _write_parquet(frame, partial / f"{name}.parquet")
-        tables[name] = {"file": f"{name}.parquet", "row_count": len(frame)}
-    manifest = {
-        "version_id": version_id,
-        "run_id": run_id,
-        "published_at": _iso(published_at),
-        "tables": tables,
-    }
-    _write_bytes(partial / MANIFEST, json.dumps(manifest, indent=2).encode() + b"\n")
-    _fsync_folder(partial)
-    os.replace(partial, versions / version_id)
+    try:
+        for name, frame in frames.items():
+            _write_parquet(frame, partial / f"{name}.parquet")
+            tables[name] = {"file": f"{name}.parquet", "row_count": len(frame)}
+        manifest = {
+            "version_id": version_id,
+            "run_id": run_id,
+            "published_at": _iso(published_at),
+            "tables": tables,
+        }
+        _write_bytes(partial / MANIFEST, json.dumps(manifest, indent=2).encode() + b"\n")
+        _fsync_folder(partial)
+        os.replace(partial, versions / version_id)
+    except BaseException:
+        # An error (not a kill: that leftover goes at the next publish) removes it now.
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
     _fsync_folder(versions)
 
     _swap_pointers(root, f"{VERSIONS}/{version_id}")
     _clean_up(root, version_id, previous, keep, set(frames))
 
+    # The stable path through current/; the version's own where no link is (Windows).
+    base = root / CURRENT_LINK if (root / CURRENT_LINK).is_symlink() else versions / version_id
     rows = [
         {
             "table_name": name,
-            "parquet_path": str((root / CURRENT_LINK / f"{name}.parquet").absolute()),
+            "parquet_path": str((base / f"{name}.parquet").absolute()),
             "row_count": table["row_count"],
             "published_at": published_at,
             "version_id": version_id,

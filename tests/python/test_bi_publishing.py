@@ -251,9 +251,19 @@ def test_without_symlinks_the_current_file_alone_points_at_the_set(
 
     monkeypatch.setattr(os, "symlink", no_symlinks)
     publish({"t": pd.DataFrame({"x": [1]})}, tmp_path, "2024-01-01")
-    publish({"t": pd.DataFrame({"x": [2]})}, tmp_path, "2024-01-02")
+    manifest = publish({"t": pd.DataFrame({"x": [2]})}, tmp_path, "2024-01-02")
     assert not (tmp_path / "current").exists()
     assert read_published(tmp_path, "t")["x"].tolist() == [2]
+    assert manifest["parquet_path"].tolist() == [str(current_folder(tmp_path) / "t.parquet")]
+
+
+def test_a_publish_that_fails_leaves_the_previous_set_and_no_partial_folder(tmp_path: Path):
+    publish({"t": pd.DataFrame({"x": [1]})}, tmp_path, "2024-01-01")
+    unwritable = pd.DataFrame({"x": [object()]})  # pyarrow cannot convert it
+    with pytest.raises(Exception, match="object"):
+        publish({"t": pd.DataFrame({"x": [2]}), "u": unwritable}, tmp_path, "2024-01-02")
+    assert read_published(tmp_path, "t")["x"].tolist() == [1]
+    assert len(list((tmp_path / "versions").iterdir())) == 1
 
 
 def test_reading_an_unpublished_folder_or_table_names_what_is_missing(tmp_path: Path):
