@@ -1,8 +1,10 @@
-"""Publish the BI-facing tables as Parquet files swapped in atomically, so dashboards can
-read them while ``dbt build`` writes the warehouse (see demandcast.publishing).
+"""Publish the BI-facing tables as one set of Parquet files, swapped in whole, so
+dashboards can read them while ``dbt build`` writes the warehouse (see
+demandcast.publishing).
 
-The folder is var bi_publish_path, by default ``published/`` beside the DuckDB file.
-Returns the manifest: one row per published table.
+The folder is var bi_publish_path, by default ``published/`` beside the DuckDB file; BI
+tools read ``<folder>/current/<table>.parquet``. var bi_publish_keep_versions sets how
+many versions stay. Returns the manifest: one row per published table.
 """
 
 import os
@@ -33,4 +35,10 @@ def model(dbt, session):
     )
     context = warehouse.run_context(dbt.ref("stg_run_context"))
     frames = {name: warehouse.to_pandas(relation) for name, relation in tables.items()}
-    return publish(frames, folder, context.run_started_at)
+    return publish(
+        frames,
+        folder,
+        context.run_started_at,
+        run_id=context.invocation_id,
+        keep_versions=dbt.config.get("bi_publish_keep_versions"),
+    )

@@ -18,6 +18,7 @@ from conftest import FULL_BUILD, Warehouse
 from demandcast.demo_data import DemoConfig, generate_demo_data
 from demandcast.presets import canonical_vars
 from demandcast.project import run_dbt
+from demandcast.publishing import current_folder
 
 pytestmark = pytest.mark.integration
 
@@ -132,7 +133,8 @@ def test_a_replay_of_an_older_as_of_date_changes_nothing_later_dates_use(tmp_pat
 
 def published_forecasts(project: Project) -> Any:
     """The BI copy of fct_forecasts without the columns that name the run."""
-    table = pq.read_table(project.database.parent / "published" / "fct_forecasts.parquet")
+    view = current_folder(project.database.parent / "published")
+    table = pq.read_table(view / "fct_forecasts.parquet")
     return table.drop_columns(RUN_COLUMNS)
 
 
