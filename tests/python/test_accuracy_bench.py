@@ -14,6 +14,7 @@ import pytest
 from demandcast import accuracy, bench, presets
 from demandcast.demo_data import DemoConfig, generate_demo_data
 from demandcast.panels import Panel, read_panel
+from demandcast.publishing import read_published
 
 FORECAST_COLUMNS = "store_id varchar, item_id varchar, target_date date, predicted_quantity double"
 
@@ -464,7 +465,7 @@ def test_keep_leaves_queryable_warehouses(mapped_bench: dict):
     with duckdb.connect(str(keep / "actuals" / accuracy.WAREHOUSE_FILE), read_only=True) as db:
         last = db.execute("select max(sales_date) from stg_sales").fetchone()
     assert last is not None and last[0] > origin
-    published = pd.read_parquet(keep / "origin" / "published" / "fct_forecasts.parquet")
+    published = read_published(keep / "origin" / "published", "fct_forecasts")
     assert len(published) == forecasts[0]
 
 
