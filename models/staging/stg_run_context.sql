@@ -82,11 +82,13 @@ week_end as (
     from most_common_weekday
 ),
 
-period_reports as (
-    {#- One aggregate pass over the rows: how many series reported in each period. (The
-        period of a date is computed here, not with period_end_date(), which reads this
-        model.) -#}
+sales_periods as (
+    {#- The period of each valid row. (Computed here, not with period_end_date(), which
+        reads this model.) -#}
     select
+        valid_sales.sales_date,
+        valid_sales.store_id,
+        valid_sales.item_id,
         {% if var('frequency') == 'week' -%}
         cast({{ dbt.dateadd(
             'day',
@@ -94,14 +96,20 @@ period_reports as (
             'valid_sales.sales_date') }} as date)
         {%- else -%}
         valid_sales.sales_date
-        {%- endif %} as period_end_date,
-        max(valid_sales.sales_date) as latest_sales_date,
-        count(*) as row_count,
-        count(distinct {{ dbt.concat(['valid_sales.store_id', "'|'", 'valid_sales.item_id']) }})
-            as reporting_series
+        {%- endif %} as period_end_date
     from valid_sales
     cross join week_end
-    group by 1
+),
+
+period_reports as (
+    {#- One aggregate pass over the rows: how many series reported in each period. -#}
+    select
+        period_end_date,
+        max(sales_date) as latest_sales_date,
+        count(*) as row_count,
+        count(distinct {{ dbt.concat(['store_id', "'|'", 'item_id']) }}) as reporting_series
+    from sales_periods
+    group by period_end_date
 ),
 
 period_references as (

@@ -56,6 +56,15 @@ def csv_rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def iso_date(text: str) -> dt.date | None:
+    """The date of a YYYY-MM-DD text dated before the stray row, else None."""
+    try:
+        date = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return date if date < dt.date.fromisoformat(STRAY_DATE) else None
+
+
 def stray_line(store_only: bool) -> str:
     return f"{STRAY_DATE},S1,9" if store_only else f"{STRAY_DATE},S1,I1,9"
 
@@ -214,7 +223,11 @@ def test_the_full_build_publishes_forecasts_despite_a_stray_row(tmp_path: Path, 
         handle.write(f"{STRAY_DATE},S01,I001,5\n")
     all_rows = [row for path in (folder / "sales").glob("*.csv") for row in csv_rows(path)]
     stray = [row for row in all_rows if row["sales_date"] == STRAY_DATE]
-    panel_latest = max(row["sales_date"] for row in all_rows if row["sales_date"] != STRAY_DATE)
+    # The demo plants bad dates ("not a date", 2099-...): the panel ends at the latest ISO
+    # date before the run date other than the stray row's.
+    panel_latest = max(
+        date for date in (iso_date(row["sales_date"]) for row in all_rows) if date
+    ).isoformat()
 
     warehouse = build(canonical_vars(folder), selection=FULL_BUILD)
 
