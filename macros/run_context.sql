@@ -1,4 +1,4 @@
-{#- The run's as-of date: var as_of_date, or the latest sales date with a valid key and date. -#}
+{#- The run's as-of date: var as_of_date, or the latest sales date of a reported period (stg_run_context). -#}
 {% macro as_of_date() %}
     (select as_of_date from {{ ref('stg_run_context') }})
 {%- endmacro %}

@@ -15,6 +15,7 @@
         'baseline_moving_average_window': {'day': 28, 'week': 13},
         'prophet_share_window_periods': {'day': 28, 'week': 13},
         'prophet_share_basis': {'day': 'trailing', 'week': 'same_period_last_year'},
+        'as_of_reference_periods': {'day': 28, 'week': 13},
     } %}
     {% set value = var(name, none) %}
     {% if value is none %}

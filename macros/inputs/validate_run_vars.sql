@@ -44,6 +44,7 @@
     {#- Mapping vars of the calendar: raise naming the var when malformed. -#}
     {% do event_locale_store_columns() %}
     {% do holiday_event_types() %}
+    {% do validate_as_of_date() %}
     {% set as_of = var('as_of_date') %}
     {% if as_of and not modules.re.match('^\d{4}-\d{2}-\d{2}$', as_of | string) %}
         {% do exceptions.raise_compiler_error(

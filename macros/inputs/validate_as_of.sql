@@ -1,0 +1,169 @@
+{#
+    The as-of date, checked twice. Before anything runs (validate_as_of_date, called by
+    validate_run_vars): the vars that choose it are well formed. After stg_run_context is
+    built (check_run_context, its post-hook): the row it computed is usable, else an
+    error names the var or file to fix instead of a failing not_null test or a model's
+    traceback further down.
+#}
+
+{#- var as_of_date: null, or a real calendar date written YYYY-MM-DD. -#}
+{% macro validate_as_of_date() %}
+    {% set as_of = var('as_of_date') %}
+    {% if as_of %}
+        {% set text = as_of | string %}
+        {% set parts = modules.re.match('^(\d{4})-(\d{2})-(\d{2})$', text) %}
+        {% set is_real_date = false %}
+        {% if parts %}
+            {% set year, month, day = parts.group(1) | int, parts.group(2) | int, parts.group(3) | int %}
+            {% if year >= 1 and 1 <= month <= 12 and day >= 1 %}
+                {#- Last day of the month: the day before the first of the next one. -#}
+                {% set next_month = modules.datetime.date(year + month // 12, month % 12 + 1, 1)
+                    if year < 9999 or month < 12 else modules.datetime.date(9999, 12, 31) %}
+                {% set last_day = 31 if (year == 9999 and month == 12)
+                    else (next_month - modules.datetime.timedelta(days=1)).day %}
+                {% set is_real_date = day <= last_day %}
+            {% endif %}
+        {% endif %}
+        {% if not is_real_date %}
+            {% do exceptions.raise_compiler_error(
+                "var as_of_date = '" ~ text ~ "' is not a calendar date written YYYY-MM-DD "
+                ~ "(e.g. 2024-01-31), or null for the latest reported sales date") %}
+        {% endif %}
+    {% endif %}
+    {% do as_of_min_reporting_share() %}
+    {% set reference = feature_setting('as_of_reference_periods') %}
+    {% if reference is not number or reference is sameas true or reference < 1 or reference != reference | int %}
+        {% do exceptions.raise_compiler_error(
+            "var as_of_reference_periods = '" ~ reference ~ "': a whole number >= 1 is needed") %}
+    {% endif %}
+{% endmacro %}
+
+
+{#- var as_of_min_reporting_share, checked: a number in (0, 1]. -#}
+{% macro as_of_min_reporting_share() %}
+    {% set share = var('as_of_min_reporting_share') %}
+    {% if share is not number or share is sameas true or share is sameas false
+        or not (0 < share <= 1) %}
+        {% do exceptions.raise_compiler_error(
+            "var as_of_min_reporting_share = '" ~ share ~ "' must be a number in (0, 1]: the "
+            ~ "share of the recently reporting series that must report in a period for it to "
+            ~ "be the default as-of date") %}
+    {% endif %}
+    {{ return(share) }}
+{% endmacro %}
+
+
+{#- The sales input's path var and the files it matches (for messages). -#}
+{% macro sales_input_files() %}
+    {% set spec = input_contract()['m5_sales' if var('input_format') == 'm5' else 'sales'] %}
+    {% set path = var(spec['path_var'], '') %}
+    {{ return({'path_var': spec['path_var'], 'path': path,
+        'files': adapter.dispatch('input_file_names', 'demandcast')(path)}) }}
+{% endmacro %}
+
+{% macro default__input_file_names(path) %}
+    {{ return([]) }}
+{% endmacro %}
+
+{% macro duckdb__input_file_names(path) %}
+    {% if not path %}{{ return([]) }}{% endif %}
+    {% set found = run_query('select file from glob(' ~ sql_string(path) ~ ') order by file') %}
+    {{ return(found.columns[0].values() | list) }}
+{% endmacro %}
+
+
+{#- Post-hook of stg_run_context: errors for a row no model can use, a warning for sales
+    rows the default as-of date leaves out. -#}
+{% macro check_run_context(relation) %}
+    {% if not execute %}{{ return('') }}{% endif %}
+    {% set rows = run_query('select * from ' ~ relation) %}
+    {% set context = rows.rows[0] %}
+    {% set input = sales_input_files() %}
+    {% set where = "var " ~ input['path_var'] ~ " = '" ~ input['path'] ~ "'" %}
+    {% set names = input['files'] | map('string') | list %}
+    {% set file_list = (names[:5] | join(', ')) ~ (' ...' if names | length > 5 else '') %}
+
+    {% if context['parsed_sales_rows'] == 0 %}
+        {% do exceptions.raise_compiler_error(
+            "The sales input has no rows: " ~ where ~ " matches " ~ (names | length)
+            ~ " file(s) (" ~ file_list ~ "), with a header but no data row. Point "
+            ~ input['path_var'] ~ " at files that hold sales rows.") %}
+    {% endif %}
+    {% if context['dated_sales_rows'] == 0 %}
+        {% if var('input_format') == 'm5' %}
+            {% set fix = "var m5_calendar_path: its date column must give a YYYY-MM-DD date for each d_ column" %}
+        {% else %}
+            {% set fix = "var date_format = '" ~ var('date_format') ~ "' (a strptime format or a list of them)" %}
+        {% endif %}
+        {% do exceptions.raise_compiler_error(
+            "No sales date parsed: none of the " ~ context['parsed_sales_rows'] ~ " sales rows of "
+            ~ where ~ " has a date readable with " ~ fix ~ "; e.g. raw value '"
+            ~ context['sample_unparsed_sales_date'] ~ "'. Set date_format to the format of "
+            ~ "your dates (e.g. '%Y-%m-%d' for 2024-01-31, '%d/%m/%Y' for 31/01/2024).") %}
+    {% endif %}
+    {% if context['latest_valid_sales_date'] is none %}
+        {% set reasons = run_query(
+            'select key_rejection_reason, count(*) as n from ' ~ ref('base_sales__parsed')
+            ~ ' group by 1 order by 2 desc') %}
+        {% set counts = [] %}
+        {% for row in reasons.rows %}{% do counts.append(row[0] ~ ': ' ~ row[1]) %}{% endfor %}
+        {% do exceptions.raise_compiler_error(
+            "No sales row of " ~ where ~ " has a usable key and date (" ~ (counts | join(', '))
+            ~ "); the rows are in stg_quarantined_rows with their reasons") %}
+    {% endif %}
+    {% if context['as_of_date'] < context['earliest_valid_sales_date'] %}
+        {% do exceptions.raise_compiler_error(
+            "var as_of_date = '" ~ var('as_of_date') ~ "' is before every sales row: the valid "
+            ~ "sales dates of " ~ where ~ " run from " ~ context['earliest_valid_sales_date']
+            ~ " to " ~ context['latest_valid_sales_date'] ~ ". Set as_of_date within that range, "
+            ~ "or null for the latest reported date.") %}
+    {% endif %}
+    {% if context['sparse_tail_rows'] > 0 and not context['is_as_of_date_from_var'] %}
+        {% do exceptions.warn(
+            context['sparse_tail_rows'] ~ " sales row(s) dated after the default as-of date "
+            ~ context['default_as_of_date'] ~ " are left out of this run (beyond_as_of): "
+            ~ "fewer than var as_of_min_reporting_share = " ~ var('as_of_min_reporting_share')
+            ~ " of the recently reporting series reported in their period(s) (latest dates: "
+            ~ context['sparse_tail_dates'] ~ "). A stray or mistyped date? Fix the rows, or set "
+            ~ "var as_of_date explicitly to include them.") %}
+    {% endif %}
+    {{ return('select 1') }}
+{% endmacro %}
+
+
+{#- Post-hook of int_forecast_cutoffs: the models need a backtest origin (a cut-off of the
+    fixed grid whose whole horizon is known by the as-of date) and an earlier cut-off to
+    train on. Without them XGBoost and Prophet cannot train: stop here with the numbers,
+    instead of a traceback from inside a registry model. -#}
+{% macro check_forecast_history(relation) %}
+    {% if not execute %}{{ return('') }}{% endif %}
+    {% set found = run_query(
+        'select count(case when is_backtest_origin then 1 end) as origins,'
+        ~ ' count(case when cutoff_date < (select min(cutoff_date) from ' ~ relation
+        ~ ' where is_backtest_origin) then 1 end) as training_cutoffs from ' ~ relation) %}
+    {% set origins, training_cutoffs = found.rows[0][0], found.rows[0][1] %}
+    {% if origins > 0 and training_cutoffs > 0 %}{{ return('select 1') }}{% endif %}
+
+    {% set context = run_query(
+        'select cast(as_of_date as ' ~ dbt.type_string() ~ '), cast(earliest_valid_sales_date as '
+        ~ dbt.type_string() ~ '), (select count(*) from ' ~ ref('int_period_spine') ~ ')'
+        ~ ' from ' ~ ref('stg_run_context')).rows[0] %}
+    {% set horizon = feature_setting('forecast_horizon_periods') %}
+    {% set every = feature_setting('feature_cutoff_every_periods') %}
+    {% set lags = feature_setting('feature_lags') %}
+    {% set season = feature_setting('season_length_periods') %}
+    {% set unit = 'weeks' if var('frequency') == 'week' else 'days' %}
+    {% do exceptions.raise_compiler_error(
+        "Too little history to train the models at as_of_date " ~ context[0]
+        ~ (" (var as_of_date)" if var('as_of_date') else " (the latest reported sales date; var as_of_date)")
+        ~ ": the sales data has " ~ context[2] ~ " " ~ unit ~ " up to it, from " ~ context[1]
+        ~ ", and " ~ origins ~ " backtest origin(s) with " ~ training_cutoffs ~ " earlier cut-off(s) to"
+        ~ " train on. A backtest origin is a cut-off of the fixed grid (one every"
+        ~ " feature_cutoff_every_periods = " ~ every ~ ") whose whole horizon"
+        ~ " (forecast_horizon_periods = " ~ horizon ~ ") is known by the as-of date, and training"
+        ~ " needs a grid cut-off before it: at least " ~ (horizon + 2 * every) ~ " " ~ unit
+        ~ " (horizon + 2 x every; up to " ~ (every - 1) ~ " more by where the grid falls)."
+        ~ " The features also look back " ~ (lags | max) ~ " periods (feature_lags) and a season of "
+        ~ season ~ " (season_length_periods) for their full values. Load more history, set a"
+        ~ " later as_of_date, or shorten forecast_horizon_periods / feature_cutoff_every_periods.") %}
+{% endmacro %}
