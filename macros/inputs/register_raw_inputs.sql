@@ -23,7 +23,7 @@
 
 
 {% macro duckdb__register_raw_inputs() %}
-    {% do run_query('create schema if not exists ' ~ adapter.quote(var('raw_schema'))) %}
+    {% do run_query('create schema if not exists ' ~ quote_identifier(schema_var('raw_schema'))) %}
     {% set registered = [] %}
     {% for input_name, spec in input_contract().items() %}
         {% if spec['format'] == var('input_format') %}
@@ -43,7 +43,7 @@
 {% macro register_raw_input(input_name, spec) %}
     {% set path_var = spec['path_var'] %}
     {% set path = var(path_var, '') %}
-    {% set view = adapter.quote(var('raw_schema')) ~ '.' ~ adapter.quote(input_name) %}
+    {% set view = quote_identifier(schema_var('raw_schema')) ~ '.' ~ quote_identifier(input_name) %}
     {% set mapping = input_columns(input_name) %}
 
     {% if not input_is_provided(input_name) %}
@@ -56,7 +56,7 @@
         {#- Not provided: an empty view with the mapped columns keeps staging uniform. -#}
         {% set empty_columns = [] %}
         {% for canonical, column in mapping.items() if column and canonical != 'exclude' %}
-            {% do empty_columns.append('cast(null as varchar) as ' ~ adapter.quote(column)) %}
+            {% do empty_columns.append('cast(null as varchar) as ' ~ quote_identifier(column)) %}
         {% endfor %}
         {% do run_query('create or replace view ' ~ view ~ ' as select '
             ~ (empty_columns | join(', '))

@@ -107,7 +107,9 @@ combination as (
         null as lower_95,
         null as upper_95
     from models
-    where model_name in ({{ "'" ~ (combined | join("', '")) ~ "'" }})
+    where model_name in (
+        {%- for model_name in combined %}{{ sql_string(model_name) }}{{ ', ' if not loop.last }}{% endfor -%}
+    )
     group by store_id, item_id, cutoff_date, horizon_step
     {#- A mean of fewer models than it names would be another candidate. #}
     having count(*) = {{ combined | length }}
