@@ -180,9 +180,7 @@ def test_a_numeric_var_must_be_a_number(tmp_path: Path, build: BuildFn, name: st
 def test_a_sales_header_with_a_double_quote_is_read(tmp_path: Path, build: BuildFn):
     clean_sales = write_text(tmp_path / "clean" / "sales.csv", SALES)
     # The CSV writes the header qty"x quoted, its quote doubled.
-    quoted = write_text(
-        tmp_path / "quoted" / "sales.csv", SALES.replace("quantity", '"qty""x"', 1)
-    )
+    quoted = write_text(tmp_path / "quoted" / "sales.csv", SALES.replace("quantity", '"qty""x"', 1))
     hostile, _ = clean_then_hostile(
         build,
         {"sales_path": str(clean_sales)},
