@@ -12,7 +12,7 @@
     {% set int_ge_1 = {'kind': 'int', 'min': 1} %}
     {% set frequency_default = {'kind': 'int', 'min': 1, 'nullable': true} %}
     {% set frequency_default_list = {'kind': 'int', 'min': 1, 'nullable': true, 'list': true} %}
-    {% set share = {'kind': 'number', 'min': 0, 'max': 1} %}
+    {% set any_number = {'kind': 'number'} %}
     {% set non_negative = {'kind': 'number', 'min': 0} %}
     {% set whole_non_negative = {'kind': 'int', 'min': 0} %}
     {{ return({
@@ -42,11 +42,13 @@
         'force_retrain': {'kind': 'boolean'},
         'model_max_age_days': whole_non_negative,
         'model_promotion_margin': {'kind': 'number', 'min': 0, 'max': 1, 'max_open': true},
-        'alert_accuracy_degradation': non_negative,
-        'alert_bias': non_negative,
-        'alert_psi': non_negative,
-        'alert_null_rate': share,
-        'alert_row_count_drop': share,
+        {#- Alert thresholds are any number: a negative one alerts on every run (tests
+            force alerts so). -#}
+        'alert_accuracy_degradation': any_number,
+        'alert_bias': any_number,
+        'alert_psi': any_number,
+        'alert_null_rate': any_number,
+        'alert_row_count_drop': any_number,
         'alert_min_rows': whole_non_negative,
         'freshness_max_lag_periods': whole_non_negative,
         'freshness_grace_days': whole_non_negative,

@@ -94,13 +94,19 @@ def assert_names_var(warehouse: Warehouse, name: str) -> None:
     assert "Parser Error" not in output and "syntax error" not in output, output[-3000:]
 
 
-def test_raw_schema_with_a_quote_is_rejected_by_name(tmp_path: Path, build: BuildFn):
+@pytest.mark.parametrize(
+    "schema",
+    [
+        f'raw"; {DROP_SENTINEL}; drop table main.base_sales__parsed; --',
+        f"raw'; {CREATE_INJECTED}; --",
+        "raw schema",
+    ],
+    ids=["double-quote", "single-quote", "space"],
+)
+def test_raw_schema_with_a_quote_is_rejected_by_name(tmp_path: Path, build: BuildFn, schema: str):
     sales = write_text(tmp_path / "sales.csv", SALES)
     hostile, _ = clean_then_hostile(
-        build,
-        {"sales_path": str(sales)},
-        {"raw_schema": f'raw"; {DROP_SENTINEL}; drop table main.base_sales__parsed; --'},
-        expect_success=False,
+        build, {"sales_path": str(sales)}, {"raw_schema": schema}, expect_success=False
     )
     assert_names_var(hostile, "raw_schema")
 
