@@ -12,6 +12,8 @@
     {% set int_ge_1 = {'kind': 'int', 'min': 1} %}
     {% set frequency_default = {'kind': 'int', 'min': 1, 'nullable': true} %}
     {% set frequency_default_list = {'kind': 'int', 'min': 1, 'nullable': true, 'list': true} %}
+    {#- Alert thresholds are any number: a negative one alerts on every run (tests force
+        alerts so). -#}
     {% set any_number = {'kind': 'number'} %}
     {% set non_negative = {'kind': 'number', 'min': 0} %}
     {% set whole_non_negative = {'kind': 'int', 'min': 0} %}
@@ -42,8 +44,6 @@
         'force_retrain': {'kind': 'boolean'},
         'model_max_age_days': whole_non_negative,
         'model_promotion_margin': {'kind': 'number', 'min': 0, 'max': 1, 'max_open': true},
-        {#- Alert thresholds are any number: a negative one alerts on every run (tests
-            force alerts so). -#}
         'alert_accuracy_degradation': any_number,
         'alert_bias': any_number,
         'alert_psi': any_number,
