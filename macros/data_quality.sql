@@ -1,8 +1,8 @@
 {#- Per group (e.g. store): its latest date, the lag to the run's as-of date, the allowed
     lag (max_lag_periods periods plus grace_days) and whether it is stale. -#}
 {% macro freshness_sql(relation, date_column, group_by, max_lag_periods=none, grace_days=none) %}
-    {%- set lag_periods = var('freshness_max_lag_periods') if max_lag_periods is none else max_lag_periods -%}
-    {%- set grace = var('freshness_grace_days') if grace_days is none else grace_days -%}
+    {%- set lag_periods = number_var('freshness_max_lag_periods') if max_lag_periods is none else max_lag_periods -%}
+    {%- set grace = number_var('freshness_grace_days') if grace_days is none else grace_days -%}
     {%- set allowed_days = lag_periods * period_days() + grace %}
     {%- set lag_days = dbt.datediff('latest.latest_date', 'run_context.as_of_date', 'day') %}
 with

@@ -8,8 +8,8 @@
     {% set kept = [] %}
     {% for column in adapter.get_columns_in_relation(relation) %}
         {% if column.name not in excluded %}
-            {% do kept.append(alias ~ '.' ~ adapter.quote(column.name)
-                ~ (' as ' ~ adapter.quote(prefix ~ column.name) if prefix else '')) %}
+            {% do kept.append(alias ~ '.' ~ quote_identifier(column.name)
+                ~ (' as ' ~ quote_identifier(prefix ~ column.name) if prefix else '')) %}
         {% endif %}
     {% endfor %}
     {{ return(kept) }}
@@ -40,8 +40,6 @@ from range(1, {{ n + 1 }}) as generated ({{ column_name }})
 {% macro in_series_sample(key_columns, share) %}
     {%- if share is none or share >= 1 -%}
         true
-    {%- elif share <= 0 -%}
-        {{ exceptions.raise_compiler_error("var training_series_share must be in (0, 1]; got " ~ share) }}
     {%- else -%}
         {%- set parts = [] -%}
         {%- for column in key_columns -%}

@@ -36,7 +36,7 @@ final as (
         period_end_date,
         {{ lag_features(measure, measure, level, 'period_number', [1]) }},
         {{ rolling_features(measure, measure, level, 'period_number', feature_setting('feature_hierarchy_windows')) }},
-        {{ ewm_features(measure, measure, level, 'period_number', var('feature_ewm_alphas')) }}
+        {{ ewm_features(measure, measure, level, 'period_number', number_var('feature_ewm_alphas')) }}
     from numbered
 )
 

@@ -17,7 +17,8 @@
         'prophet_share_basis': {'day': 'trailing', 'week': 'same_period_last_year'},
         'as_of_reference_periods': {'day': 28, 'week': 13},
     } %}
-    {% set value = var(name, none) %}
+    {#- The numeric settings: the var's value checked as numbers (typed_var_rules). -#}
+    {% set value = var(name, none) if name == 'prophet_share_basis' else number_var(name) %}
     {% if value is none %}
         {#- Runs at parse time, before the run's var checks: check frequency here too. -#}
         {% if var('frequency') not in defaults[name] %}

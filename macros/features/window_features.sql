@@ -68,9 +68,6 @@
     {%- endfor %}
     {%- set segment = ns.segment %}
     {%- for alpha in alphas %}
-        {%- if not (0 < alpha <= 0.9) %}
-            {% do exceptions.raise_compiler_error("feature_ewm_alphas must lie in (0, 0.9], got " ~ alpha) %}
-        {%- endif %}
         {%- set decay = 1 - alpha %}
         {%- set tail = namespace(periods=0, weight=1.0) %}
         {%- for _ in range(100000) if tail.weight > 0.001 %}

@@ -141,11 +141,11 @@
 {% macro raw_column_or_null(input_name, column) %}
     {%- if column and execute -%}
         {%- set relation = adapter.get_relation(
-            database=target.database, schema=var('raw_schema'), identifier=input_name) -%}
+            database=target.database, schema=schema_var('raw_schema'), identifier=input_name) -%}
         {%- set present = adapter.get_columns_in_relation(relation) | map(attribute='name') | list
             if relation else [] -%}
         {%- if column in present -%}
-            {{- return(adapter.quote(column)) -}}
+            {{- return(quote_identifier(column)) -}}
         {%- endif -%}
     {%- endif -%}
     {{- return('cast(null as varchar)') -}}
@@ -188,7 +188,7 @@
     {%- endif %}
             when {{ text_column }} is not null and {{ number_column }} is null
                 then {{ sql_string('unparseable_' ~ name) }}
-            when not abs({{ number_column }}) <= {{ var('max_abs_quantity') }}
+            when not abs({{ number_column }}) <= {{ number_var('max_abs_quantity') }}
                 then {{ sql_string('absurd_' ~ name) }}
 {%- endmacro %}
 
@@ -200,11 +200,11 @@
     {%- set conditions = [] -%}
     {%- if execute -%}
         {%- set relation = adapter.get_relation(
-            database=target.database, schema=var('raw_schema'), identifier=input_name) -%}
+            database=target.database, schema=schema_var('raw_schema'), identifier=input_name) -%}
         {%- set mapped = input_columns(input_name).values() | list -%}
         {%- for column in (adapter.get_columns_in_relation(relation) if relation else []) -%}
             {%- if modules.re.match('^column[0-9]+$', column.name) and column.name not in mapped -%}
-                {%- do conditions.append(adapter.quote(column.name) ~ ' is not null') -%}
+                {%- do conditions.append(quote_identifier(column.name) ~ ' is not null') -%}
             {%- endif -%}
         {%- endfor -%}
     {%- endif -%}

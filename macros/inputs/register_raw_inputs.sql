@@ -26,7 +26,7 @@
 
 
 {% macro duckdb__register_raw_inputs() %}
-    {% do run_query('create schema if not exists ' ~ adapter.quote(var('raw_schema'))) %}
+    {% do run_query('create schema if not exists ' ~ quote_identifier(schema_var('raw_schema'))) %}
     {% do run_query('create or replace table ' ~ unreadable_rows_table() ~ ' ('
         ~ 'raw_source varchar, source_file varchar, source_row_number bigint, '
         ~ 'kept_rows_before bigint, reason_code varchar, reason_detail varchar, raw_line varchar)') %}
@@ -49,7 +49,7 @@
 {% macro register_raw_input(input_name, spec) %}
     {% set path_var = spec['path_var'] %}
     {% set path = var(path_var, '') %}
-    {% set view = adapter.quote(var('raw_schema')) ~ '.' ~ adapter.quote(input_name) %}
+    {% set view = quote_identifier(schema_var('raw_schema')) ~ '.' ~ quote_identifier(input_name) %}
     {% set mapping = input_columns(input_name) %}
 
     {% if not input_is_provided(input_name) %}
@@ -62,7 +62,7 @@
         {#- Not provided: an empty view with the mapped columns keeps staging uniform. -#}
         {% set empty_columns = [] %}
         {% for canonical, column in mapping.items() if column and canonical != 'exclude' %}
-            {% do empty_columns.append('cast(null as varchar) as ' ~ adapter.quote(column)) %}
+            {% do empty_columns.append('cast(null as varchar) as ' ~ quote_identifier(column)) %}
         {% endfor %}
         {% do drop_raw_relation(input_name) %}
         {% do run_query('create view ' ~ view ~ ' as select '
@@ -151,7 +151,7 @@
 
 {#- The table of rows the CSV reader could not read, for every input of this run. -#}
 {% macro unreadable_rows_table() %}
-    {{ return(adapter.quote(var('raw_schema')) ~ '.' ~ adapter.quote('unreadable_rows')) }}
+    {{ return(quote_identifier(schema_var('raw_schema')) ~ '.' ~ quote_identifier('unreadable_rows')) }}
 {% endmacro %}
 
 
@@ -161,7 +161,7 @@
         ~ sql_string(var('raw_schema')) ~ " and table_name = " ~ sql_string(input_name)) %}
     {% for row in found.rows %}
         {% set kind = 'view' if row[0] == 'VIEW' else 'table' %}
-        {% do run_query('drop ' ~ kind ~ ' ' ~ adapter.quote(var('raw_schema')) ~ '.' ~ adapter.quote(input_name)) %}
+        {% do run_query('drop ' ~ kind ~ ' ' ~ quote_identifier(schema_var('raw_schema')) ~ '.' ~ quote_identifier(input_name)) %}
     {% endfor %}
 {% endmacro %}
 
@@ -245,9 +245,9 @@
     position in its file whatever was rejected. DuckDB keeps a scan in file order
     (preserve_insertion_order), so a running number over the scan is that position. -#}
 {% macro load_csv_files(input_name, spec, files, all_columns) %}
-    {% set table = adapter.quote(var('raw_schema')) ~ '.' ~ adapter.quote(input_name) %}
+    {% set table = quote_identifier(schema_var('raw_schema')) ~ '.' ~ quote_identifier(input_name) %}
     {% set column_list = [] %}
-    {% for column in all_columns %}{% do column_list.append(adapter.quote(column) ~ ' varchar') %}{% endfor %}
+    {% for column in all_columns %}{% do column_list.append(quote_identifier(column) ~ ' varchar') %}{% endfor %}
     {% do run_query('create table ' ~ table ~ ' (' ~ (column_list | join(', '))
         ~ ', _source_file varchar, _source_row_number bigint)') %}
     {% set encoding = csv_encoding_of(input_name) %}

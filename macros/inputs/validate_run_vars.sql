@@ -1,5 +1,8 @@
 {#- Vars with a fixed vocabulary are checked before anything runs, so a typo names itself. -#}
 {% macro validate_run_vars() %}
+    {#- Numbers, booleans and schema names first: they are rendered into SQL. -#}
+    {% do validate_typed_vars() %}
+    {% do schema_var('raw_schema') %}
     {% set allowed = {
         'input_format': ['canonical', 'm5'],
         'frequency': ['day', 'week'],

@@ -33,7 +33,7 @@ stores as (
 known_by_period as (
     select
         store_id,
-        {{ period_end_date(dbt.dateadd('day', var('exogenous_publication_lag_days'), 'observation_date')) }}
+        {{ period_end_date(dbt.dateadd('day', number_var('exogenous_publication_lag_days'), 'observation_date')) }}
             as period_end_date,
         variable_name,
         {#- The latest observation known by the period's end. -#}
@@ -42,7 +42,7 @@ known_by_period as (
     where observed_value is not null
     group by
         store_id,
-        {{ period_end_date(dbt.dateadd('day', var('exogenous_publication_lag_days'), 'observation_date')) }},
+        {{ period_end_date(dbt.dateadd('day', number_var('exogenous_publication_lag_days'), 'observation_date')) }},
         variable_name
 ),
 

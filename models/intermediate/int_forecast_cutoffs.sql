@@ -18,16 +18,8 @@
 {%- set every = feature_setting('feature_cutoff_every_periods') %}
 {%- set count = feature_setting('feature_cutoff_count') %}
 {%- set spacing = feature_setting('backtest_origin_spacing_periods') %}
-{%- set checked = [
-    ('feature_cutoff_every_periods', every),
-    ('feature_cutoff_count', count),
-    ('backtest_origin_spacing_periods', spacing),
-    ('backtest_origins', var('backtest_origins')),
-] %}
-{%- for name, value in checked if value is not number or value < 1 or value != value | int -%}
-    {%- do exceptions.raise_compiler_error(
-        "var " ~ name ~ " = " ~ value ~ ": a whole number >= 1 is needed") -%}
-{%- endfor %}
+{#- Whole numbers >= 1, checked by feature_setting and number_var (typed_var_rules). -#}
+{%- set origins = number_var('backtest_origins') %}
 {%- set epoch_days = dbt.datediff("cast('1970-01-01' as date)", 'spine.period_end_date', 'day') %}
 {#- Grid cut-offs between backtest origins: the spacing rounded up to the grid. -#}
 {%- set origin_step = (spacing + every - 1) // every %}
@@ -102,7 +94,7 @@ backtest_origins as (
     from eligible_cutoffs
     where
         mod(eligible_rank, {{ origin_step }}) = 0
-        and eligible_rank < {{ origin_step * var('backtest_origins') }}
+        and eligible_rank < {{ origin_step * origins }}
 ),
 
 final as (

@@ -113,7 +113,7 @@ sampled_cutoff_rows as (
         23 M rows become 4 M). -#}
     select
         *,
-        {{ in_series_sample(['store_id', 'item_id'], var('training_series_share')) }} as is_training_sample
+        {{ in_series_sample(['store_id', 'item_id'], number_var('training_series_share')) }} as is_training_sample
     from series_at_cutoffs
 ),
 

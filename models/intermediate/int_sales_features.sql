@@ -8,7 +8,7 @@
 {%- set series = 'store_id, item_id' %}
 {%- set lags = feature_setting('feature_lags') %}
 {%- set windows = feature_setting('feature_rolling_windows') %}
-{%- set alphas = var('feature_ewm_alphas') %}
+{%- set alphas = number_var('feature_ewm_alphas') %}
 {%- set season = feature_setting('season_length_periods') %}
 
 with

@@ -11,6 +11,8 @@
     from the other origins only, so coverage is measured out of sample. -#}
 
 {%- set combined = var('combination_models') %}
+{%- set combined_literals = [] %}
+{%- for model_name in combined %}{% do combined_literals.append(sql_string(model_name)) %}{% endfor %}
 
 with
 
@@ -107,7 +109,7 @@ combination as (
         null as lower_95,
         null as upper_95
     from models
-    where model_name in ({{ "'" ~ (combined | join("', '")) ~ "'" }})
+    where model_name in ({{ combined_literals | join(', ') }})
     group by store_id, item_id, cutoff_date, horizon_step
     {#- A mean of fewer models than it names would be another candidate. #}
     having count(*) = {{ combined | length }}

@@ -12,11 +12,7 @@
     the model used. -#}
 
 {%- set candidates = ['seasonal_naive', 'moving_average', 'prophet', 'xgboost', 'combination'] %}
-{%- set margin = var('model_selection_margin') %}
-{%- if margin is not number or margin < 0 or margin >= 1 %}
-    {%- do exceptions.raise_compiler_error(
-        "var model_selection_margin = " ~ margin ~ ": a number in [0, 1) is needed") %}
-{%- endif %}
+{%- set margin = number_var('model_selection_margin') %}
 {#- Ties go to the simpler model. #}
 {%- set simplicity -%}
     case model_name
@@ -84,9 +80,9 @@ with_evidence as (
     select
         *,
         max(backtest_origins) over (partition by segment_id)
-        >= {{ var('model_selection_min_origins') }} as has_enough_origins,
+        >= {{ number_var('model_selection_min_origins') }} as has_enough_origins,
         max(
-            case when model_name = '{{ var("model_selection_fallback") }}' and is_eligible then 1 else 0 end
+            case when model_name = {{ sql_string(var('model_selection_fallback')) }} and is_eligible then 1 else 0 end
         ) over (partition by segment_id) = 1 as has_eligible_fallback
     from by_segment
 ),
@@ -124,7 +120,7 @@ candidate_ranked as (
                 case when is_eligible then 0 else 1 end,
                 case
                     when has_enough_origins then 1
-                    when model_name = '{{ var("model_selection_fallback") }}' then 0
+                    when model_name = {{ sql_string(var('model_selection_fallback')) }} then 0
                     else 1
                 end,
                 backtest_wape,

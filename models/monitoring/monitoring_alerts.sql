@@ -17,7 +17,7 @@ accuracy as (
     where
         horizon_bucket = 'all'
         and segment_id = 'all'
-        and row_count >= {{ var('alert_min_rows') }}
+        and row_count >= {{ number_var('alert_min_rows') }}
 ),
 
 registry as (
@@ -72,12 +72,12 @@ alerts as ( -- noqa: disable=AL03
         algorithm,
         model_version,
         live_to_backtest_wape_ratio as observed_value,
-        1 + {{ var('alert_accuracy_degradation') }} as threshold,
+        1 + {{ number_var('alert_accuracy_degradation') }} as threshold,
         'Live accuracy is worse than the backtest promised: check drift and data quality, then retrain.'
             as suggested_action,
         true as triggers_retraining
     from recent_accuracy
-    where live_to_backtest_wape_ratio > 1 + {{ var('alert_accuracy_degradation') }}
+    where live_to_backtest_wape_ratio > 1 + {{ number_var('alert_accuracy_degradation') }}
     union all
     select
         'forecast_bias',
@@ -86,12 +86,12 @@ alerts as ( -- noqa: disable=AL03
         algorithm,
         model_version,
         bias,
-        {{ var('alert_bias') }},
+        {{ number_var('alert_bias') }},
         'Forecasts are systematically ' || case when bias > 0 then 'high' else 'low' end
         || ': look for a level shift (promotion, new range, price change) and retrain.',
         true
     from recent_accuracy
-    where abs(bias) > {{ var('alert_bias') }}
+    where abs(bias) > {{ number_var('alert_bias') }}
     union all
     select
         drift.subject || '_drift',
@@ -100,7 +100,7 @@ alerts as ( -- noqa: disable=AL03
         'xgboost',
         drift.model_version,
         drift.psi,
-        {{ var('alert_psi') }},
+        {{ number_var('alert_psi') }},
         'The ' || drift.subject || ' ' || drift.name || ' moved away from the training reference (KS '
         || cast(round(drift.ks_statistic, 3) as varchar) || '): retrain on recent data.',
         true
@@ -108,8 +108,8 @@ alerts as ( -- noqa: disable=AL03
     inner join run_context
         on drift.as_of_date = run_context.as_of_date
     where
-        drift.psi > {{ var('alert_psi') }}
-        and drift.current_rows >= {{ var('alert_min_rows') }}
+        drift.psi > {{ number_var('alert_psi') }}
+        and drift.current_rows >= {{ number_var('alert_min_rows') }}
     union all
     select
         'null_rate',
@@ -118,11 +118,11 @@ alerts as ( -- noqa: disable=AL03
         cast(null as varchar),
         cast(null as varchar),
         metric_value,
-        {{ var('alert_null_rate') }},
+        {{ number_var('alert_null_rate') }},
         'Fix the feed: the rows are quarantined in stg_quarantined_rows with their reason.',
         false
     from current_run
-    where metric_name = 'null_rate' and metric_value > {{ var('alert_null_rate') }}
+    where metric_name = 'null_rate' and metric_value > {{ number_var('alert_null_rate') }}
     union all
     select
         'row_count_drop',
@@ -131,7 +131,7 @@ alerts as ( -- noqa: disable=AL03
         cast(null as varchar),
         cast(null as varchar),
         current_run.metric_value / nullif(previous_run.metric_value, 0),
-        1 - {{ var('alert_row_count_drop') }},
+        1 - {{ number_var('alert_row_count_drop') }},
         'Far fewer rows arrived than last run: check that every file was delivered.',
         false
     from current_run
@@ -142,7 +142,7 @@ alerts as ( -- noqa: disable=AL03
             and current_run.scope = previous_run.scope
     where
         current_run.metric_name = 'raw_rows'
-        and current_run.metric_value < (1 - {{ var('alert_row_count_drop') }}) * previous_run.metric_value
+        and current_run.metric_value < (1 - {{ number_var('alert_row_count_drop') }}) * previous_run.metric_value
     union all
     select
         'stale_data',
@@ -171,7 +171,7 @@ final as (
         cast(alerts.threshold as double) as threshold,
         case alerts.alert_type
             {%- for alert_type, severity in severities.items() %}
-            when '{{ alert_type }}' then '{{ severity }}'
+            when {{ sql_string(alert_type) }} then {{ sql_string(severity) }}
             {%- endfor %}
             else 'warn'
         end as severity,

@@ -35,7 +35,7 @@ predictions as (
     select
         scored_rows.*,
         scales.mase_scale,
-        case when scored_rows.is_holiday_period then {{ var('wmae_holiday_weight') }} else 1 end
+        case when scored_rows.is_holiday_period then {{ number_var('wmae_holiday_weight') }} else 1 end
             as period_weight
     from (
         select * from candidates

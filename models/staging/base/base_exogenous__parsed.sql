@@ -29,7 +29,11 @@ snap_by_state as (
         raw_value
     from calendar
     {%- set snap_columns = raw_columns_matching(source('raw', 'm5_calendar'), '^snap_') %}
-    unpivot include nulls (raw_value for state_column in ({{ snap_columns | join(', ') }}))
+    unpivot include nulls (raw_value for state_column in (
+        {%- for column in snap_columns %}
+        {{ quote_identifier(column) }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    ))
 ),
 
 renamed as (
@@ -60,9 +64,9 @@ renamed as (
         _source_file as source_file,
         _source_row_number as source_row_number,
         {{ has_extra_fields('exogenous') }} as has_extra_fields,
-        {{ adapter.quote(columns['observation_date']) }} as raw_observation_date,
+        {{ quote_identifier(columns['observation_date']) }} as raw_observation_date,
         {%- if exogenous_have_store_column() %}
-        {{ adapter.quote(columns['store_id']) }} as raw_store_id,
+        {{ quote_identifier(columns['store_id']) }} as raw_store_id,
         {%- else %}
         {#- A global series (oil prices): no store key, it applies to every store. #}
         cast(null as varchar) as raw_store_id,
@@ -72,7 +76,7 @@ renamed as (
     from source
     unpivot include nulls (raw_value for variable_name in (
         {%- for column in value_columns %}
-        {{ adapter.quote(column) }}{{ ',' if not loop.last }}
+        {{ quote_identifier(column) }}{{ ',' if not loop.last }}
         {%- endfor %}
     ))
     {%- else %}

@@ -23,7 +23,11 @@ unpivoted as (
         day_column,
         raw_quantity
     from sales_wide
-    unpivot include nulls (raw_quantity for day_column in ({{ m5_day_columns() | join(', ') }}))
+    unpivot include nulls (raw_quantity for day_column in (
+        {%- for column in m5_day_columns() %}
+        {{ quote_identifier(column) }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    ))
 ),
 
 renamed as (
