@@ -52,6 +52,8 @@
         'alert_min_rows': whole_non_negative,
         'freshness_max_lag_periods': whole_non_negative,
         'freshness_grace_days': whole_non_negative,
+        'as_of_min_reporting_share': {'kind': 'number', 'min': 0, 'min_open': true, 'max': 1},
+        'as_of_reference_periods': frequency_default,
     }) }}
 {% endmacro %}
 

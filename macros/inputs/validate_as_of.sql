@@ -30,26 +30,12 @@
                 ~ "(e.g. 2024-01-31), or null for the latest reported sales date") %}
         {% endif %}
     {% endif %}
-    {% do as_of_min_reporting_share() %}
-    {% set reference = feature_setting('as_of_reference_periods') %}
-    {% if reference is not number or reference is sameas true or reference < 1 or reference != reference | int %}
-        {% do exceptions.raise_compiler_error(
-            "var as_of_reference_periods = '" ~ reference ~ "': a whole number >= 1 is needed") %}
-    {% endif %}
 {% endmacro %}
 
 
-{#- var as_of_min_reporting_share, checked: a number in (0, 1]. -#}
+{#- var as_of_min_reporting_share, checked (typed_var_rules): a number in (0, 1]. -#}
 {% macro as_of_min_reporting_share() %}
-    {% set share = var('as_of_min_reporting_share') %}
-    {% if share is not number or share is sameas true or share is sameas false
-        or not (0 < share <= 1) %}
-        {% do exceptions.raise_compiler_error(
-            "var as_of_min_reporting_share = '" ~ share ~ "' must be a number in (0, 1]: the "
-            ~ "share of the recently reporting series that must report in a period for it to "
-            ~ "be the default as-of date") %}
-    {% endif %}
-    {{ return(share) }}
+    {{ return(number_var('as_of_min_reporting_share')) }}
 {% endmacro %}
 
 

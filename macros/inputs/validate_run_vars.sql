@@ -48,12 +48,6 @@
     {% do event_locale_store_columns() %}
     {% do holiday_event_types() %}
     {% do validate_as_of_date() %}
-    {% set as_of = var('as_of_date') %}
-    {% if as_of and not modules.re.match('^\d{4}-\d{2}-\d{2}$', as_of | string) %}
-        {% do exceptions.raise_compiler_error(
-            "var as_of_date = '" ~ as_of ~ "' is not a date written YYYY-MM-DD (or null for the "
-            ~ "latest date in the data)") %}
-    {% endif %}
     {% set week_end = var('week_ending_day') %}
     {% if week_end != 'auto' and (week_end | string) not in ['1', '2', '3', '4', '5', '6', '7'] %}
         {% do exceptions.raise_compiler_error(

@@ -171,7 +171,7 @@ def test_a_reporting_share_outside_zero_to_one_names_the_var(
     warehouse = build(
         {"sales_path": str(sales), "as_of_min_reporting_share": value}, expect_success=False
     )
-    assert f"var as_of_min_reporting_share = '{value}' must be a number in (0, 1]" in (
+    assert f"var as_of_min_reporting_share = '{value}' is not valid; expected a number > 0" in (
         warehouse.result.output
     )
 
