@@ -46,6 +46,14 @@
 {% endmacro %}
 
 
+{#- A list literal of texts: ['a', 'b']. -#}
+{% macro sql_string_list(values) %}
+    {% set literals = [] %}
+    {% for value in values %}{% do literals.append(sql_string(value)) %}{% endfor %}
+    {{ return('[' ~ (literals | join(', ')) ~ ']') }}
+{% endmacro %}
+
+
 {% macro register_raw_input(input_name, spec) %}
     {% set path_var = spec['path_var'] %}
     {% set path = var(path_var, '') %}
@@ -206,10 +214,8 @@
 {#- The read_csv call for a list of files, every column as text. A row that cannot be read
     is skipped by the reader (ignore_errors) and recorded by load_csv_files. -#}
 {% macro csv_reader(input_name, files, header=true, rejects=false) %}
-    {% set file_list = [] %}
-    {% for file in files %}{% do file_list.append(sql_string(file)) %}{% endfor %}
     {% set delimiter = var('csv_delimiter', '') %}
-    {{ return("read_csv([" ~ (file_list | join(', ')) ~ "], all_varchar = true"
+    {{ return("read_csv(" ~ sql_string_list(files) ~ ", all_varchar = true"
         ~ ", header = " ~ ('true' if header else 'false')
         ~ ", encoding = " ~ sql_string(csv_encoding_of(input_name))
         ~ ", ignore_errors = true"
@@ -222,10 +228,8 @@
 {#- The read call for a list of files, every column as text. -#}
 {% macro raw_reader(input_name, files, is_parquet) %}
     {% if is_parquet %}
-        {% set file_list = [] %}
-        {% for file in files %}{% do file_list.append(sql_string(file)) %}{% endfor %}
-        {{ return("read_parquet([" ~ (file_list | join(', '))
-            ~ "], union_by_name = true, filename = '_source_file', file_row_number = true)") }}
+        {{ return("read_parquet(" ~ sql_string_list(files)
+            ~ ", union_by_name = true, filename = '_source_file', file_row_number = true)") }}
     {% endif %}
     {{ return(csv_reader(input_name, files)) }}
 {% endmacro %}
