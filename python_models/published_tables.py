@@ -7,10 +7,8 @@ tools read ``<folder>/current/<table>.parquet``. var bi_publish_keep_versions se
 many versions stay. Returns the manifest: one row per published table.
 """
 
-import os
-
 from demandcast import warehouse
-from demandcast.publishing import publish
+from demandcast.publishing import publish, published_folder
 
 
 def model(dbt, session):
@@ -30,8 +28,8 @@ def model(dbt, session):
         "monitoring_alerts": dbt.ref("monitoring_alerts"),
         "inventory_recommendations": dbt.ref("inventory_recommendations"),
     }
-    folder = dbt.config.get("bi_publish_path") or os.path.join(
-        warehouse.database_folder(session), "published"
+    folder = published_folder(
+        warehouse.database_folder(session), dbt.config.get("bi_publish_path") or ""
     )
     context = warehouse.run_context(dbt.ref("stg_run_context"))
     frames = {name: warehouse.to_pandas(relation) for name, relation in tables.items()}

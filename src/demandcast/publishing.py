@@ -337,3 +337,12 @@ def _remove(path: Path) -> None:
             path.unlink()
     except OSError:
         pass
+
+
+def published_folder(database_folder: str | Path, bi_publish_path: str = "") -> Path:
+    """Where the BI copies go: var bi_publish_path, else ``published/`` beside the
+    warehouse file (in ``database_folder``). The one rule for the model that publishes
+    and for the lock message that points BI tools here."""
+    if bi_publish_path:
+        return Path(bi_publish_path)
+    return Path(database_folder) / "published"

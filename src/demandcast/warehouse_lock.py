@@ -24,7 +24,7 @@ from typing import Any
 import duckdb
 from dbt.adapters.duckdb.plugins import BasePlugin
 
-from demandcast.publishing import CURRENT_LINK
+from demandcast.publishing import CURRENT_LINK, published_folder
 
 # DuckDB: 'Could not set lock on file "...": Conflicting lock is held in /usr/bin/python3
 # (PID 1234) by user ann. However, ...' (the user part is not on every platform).
@@ -34,14 +34,6 @@ _HOLDER = re.compile(r"Conflicting lock is held in (?P<holder>.*?\(PID \d+\)(?: 
 class WarehouseLockedError(RuntimeError):
     """The warehouse file is held by another process. A RuntimeError, so dbt-duckdb
     reports it as a connection failure with this message."""
-
-
-def published_folder(database_path: str | Path, bi_publish_path: str = "") -> Path:
-    """Where the BI copies are: var bi_publish_path, else published/ beside the file
-    (the same rule as published_tables)."""
-    if bi_publish_path:
-        return Path(bi_publish_path)
-    return Path(database_path).absolute().parent / "published"
 
 
 def lock_message(database_path: str | Path, error: str, published: Path) -> str:
@@ -90,4 +82,6 @@ class Plugin(BasePlugin):
             return
         self.checked = True
         path = str(creds.path)
-        check_write_lock(path, published_folder(path, self.bi_publish_path), config)
+        check_write_lock(
+            path, published_folder(Path(path).absolute().parent, self.bi_publish_path), config
+        )
