@@ -44,7 +44,8 @@
     {%- set value = 'coalesce(' ~ alias ~ '.predicted_quantity, 0) ' ~ sign ~ ' ' ~ quantile
         ~ ' * ' ~ forecast_spread('coalesce(' ~ alias ~ '.predicted_quantity, 0)') %}
     {%- if sign == '-' and var('negative_quantity_policy') != 'keep' -%}
-        greatest({{ value }}, 0)
+        {#- greatest() skips nulls: no calibration (no backtest) must give no bound, not 0. -#}
+        case when {{ quantile }} is not null then greatest({{ value }}, 0) end
     {%- else -%}
         {{ value }}
     {%- endif %}

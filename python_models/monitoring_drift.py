@@ -2,7 +2,8 @@
 reference (stored with the version) against the as-of date's scoring rows.
 
 Thin by design: statistics in demandcast.drift. Incremental: one set of rows per as-of
-date, so a replay leaves the drift history.
+date, so a replay leaves the drift history. No rows when no model trained
+(int_training_history).
 """
 
 import json
@@ -10,7 +11,7 @@ import json
 import pandas as pd
 
 from demandcast import warehouse
-from demandcast.drift import drift_rows, monitored_features
+from demandcast.drift import drift_rows, monitored_features, no_drift
 from demandcast.registry import RegistrySettings, from_parquet_bytes, scoring_row
 
 
@@ -20,9 +21,11 @@ def model(dbt, session):
         incremental_strategy="delete+insert",
         unique_key=["as_of_date", "subject", "name"],
     )
+    context = warehouse.run_context(dbt.ref("stg_run_context"))
+    if warehouse.untrained_reason(dbt.ref("int_training_history")):
+        return no_drift()
     registry = warehouse.to_pandas(dbt.ref("registry_xgboost"))
     settings = RegistrySettings.from_mapping(dbt.config.get("registry"))
-    context = warehouse.run_context(dbt.ref("stg_run_context"))
     row = scoring_row(registry, "xgboost", settings.pinned_version, context.as_of_date)
     reference = from_parquet_bytes(row["reference_sample"])
     current = warehouse.to_pandas_where(

@@ -28,6 +28,7 @@ def model(dbt, session):
         algorithm="prophet",
         features=[],
         run_context_relation=dbt.ref("stg_run_context"),
+        history_relation=dbt.ref("int_training_history"),
         config=dbt.config.get("prophet"),
         registry_config=dbt.config.get("registry"),
         trainer=lambda config: prophet_candidate(history, rows, shares, events, config, frequency),

@@ -24,6 +24,7 @@ def model(dbt, session):
         algorithm="xgboost",
         features=feature_columns(columns),
         run_context_relation=dbt.ref("stg_run_context"),
+        history_relation=dbt.ref("int_training_history"),
         config=dbt.config.get("xgboost"),
         registry_config=dbt.config.get("registry"),
         trainer=lambda config: xgboost_candidate(

@@ -117,39 +117,13 @@
 {% endmacro %}
 
 
-{#- Post-hook of int_forecast_cutoffs: the models need a backtest origin (a cut-off of the
-    fixed grid whose whole horizon is known by the as-of date) and an earlier cut-off to
-    train on. Without them XGBoost and Prophet cannot train: stop here with the numbers,
-    instead of a traceback from inside a registry model. -#}
-{% macro check_forecast_history(relation) %}
+{#- Post-hook of int_training_history: when the history is too short to train the
+    models, its message (why, and the periods needed) as a warning in the build log. The
+    build goes on: the baselines are published, model_training_log records the reason. -#}
+{% macro warn_forecast_history(relation) %}
     {% if not execute %}{{ return('') }}{% endif %}
     {% set found = run_query(
-        'select count(case when is_backtest_origin then 1 end) as origins,'
-        ~ ' count(case when cutoff_date < (select min(cutoff_date) from ' ~ relation
-        ~ ' where is_backtest_origin) then 1 end) as training_cutoffs from ' ~ relation) %}
-    {% set origins, training_cutoffs = found.rows[0][0], found.rows[0][1] %}
-    {% if origins > 0 and training_cutoffs > 0 %}{{ return('select 1') }}{% endif %}
-
-    {% set context = run_query(
-        'select cast(as_of_date as ' ~ dbt.type_string() ~ '), cast(earliest_valid_sales_date as '
-        ~ dbt.type_string() ~ '), (select count(*) from ' ~ ref('int_period_spine') ~ ')'
-        ~ ' from ' ~ ref('stg_run_context')).rows[0] %}
-    {% set horizon = feature_setting('forecast_horizon_periods') %}
-    {% set every = feature_setting('feature_cutoff_every_periods') %}
-    {% set lags = feature_setting('feature_lags') %}
-    {% set season = feature_setting('season_length_periods') %}
-    {% set unit = 'weeks' if var('frequency') == 'week' else 'days' %}
-    {% do exceptions.raise_compiler_error(
-        "Too little history to train the models at as_of_date " ~ context[0]
-        ~ (" (var as_of_date)" if var('as_of_date') else " (the latest reported sales date; var as_of_date)")
-        ~ ": the sales data has " ~ context[2] ~ " " ~ unit ~ " up to it, from " ~ context[1]
-        ~ ", and " ~ origins ~ " backtest origin(s) with " ~ training_cutoffs ~ " earlier cut-off(s) to"
-        ~ " train on. A backtest origin is a cut-off of the fixed grid (one every"
-        ~ " feature_cutoff_every_periods = " ~ every ~ ") whose whole horizon"
-        ~ " (forecast_horizon_periods = " ~ horizon ~ ") is known by the as-of date, and training"
-        ~ " needs a grid cut-off before it: at least " ~ (horizon + 2 * every) ~ " " ~ unit
-        ~ " (horizon + 2 x every; up to " ~ (every - 1) ~ " more by where the grid falls)."
-        ~ " The features also look back " ~ (lags | max) ~ " periods (feature_lags) and a season of "
-        ~ season ~ " (season_length_periods) for their full values. Load more history, set a"
-        ~ " later as_of_date, or shorten forecast_horizon_periods / feature_cutoff_every_periods.") %}
+        'select history_message from ' ~ relation ~ ' where not has_enough_history') %}
+    {% for row in found.rows %}{% do exceptions.warn(row[0]) %}{% endfor %}
+    {{ return('select 1') }}
 {% endmacro %}

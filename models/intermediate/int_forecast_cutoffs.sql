@@ -1,4 +1,4 @@
-{{ config(materialized='table', post_hook="{{ check_forecast_history(this) }}") }}
+{{ config(materialized='table') }}
 
 {#
     One row per cut-off of int_forecast_features: the as-of date (is_scoring_row) and the
@@ -10,8 +10,8 @@
     every model (is_backtest_origin) are the latest var backtest_origins grid cut-offs
     whose whole horizon is known, backtest_origin_spacing_periods apart.
     int_sales_features keeps its rows at these dates and a season before them.
-    Its post-hook (check_forecast_history) stops the run with the periods needed when no
-    backtest origin, or no cut-off before it to train on, exists.
+    int_training_history says whether a backtest origin, and a cut-off before it to train
+    on, exist.
 #}
 
 {%- set horizon = feature_setting('forecast_horizon_periods') %}

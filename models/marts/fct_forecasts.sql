@@ -1,6 +1,7 @@
 {#- The latest published forecast: one row per store_id, item_id, target_date from the
     as-of date's origin, by the model model_selection picked for the series' segment
-    (XGBoost where that model has no forecast for the series), with its version,
+    (XGBoost where that model has no forecast for the series; the simplest baseline with
+    a forecast when no model trained, int_training_history), with its version,
     intervals, and the baselines beside it. -#}
 
 with
@@ -27,7 +28,8 @@ picked as (
             partition by candidates.store_id, candidates.item_id, candidates.horizon_step
             order by
                 selection.model_name is not null desc,
-                candidates.model_name = 'xgboost' desc
+                candidates.model_name = 'xgboost' desc,
+                {{ candidate_simplicity('candidates.model_name') }}
         ) as preference
     from candidates
     left join selection

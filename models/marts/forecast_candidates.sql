@@ -1,9 +1,9 @@
 {#- Every candidate forecast on the same rows: the models (xgboost, prophet), the SQL
     baselines (seasonal_naive, moving_average) and their equal-weight combination
     (var combination_models, only where every one of them has a forecast), at the XGBoost
-    scoring version's backtest origins and at the as-of date. The actual is the feature
-    row's target as known today, the same for every candidate (a stored backtest keeps the
-    one it was scored on). The cut-off grid is fixed (int_forecast_cutoffs), so the
+    scoring version's backtest origins (the grid's, when no model trained) and at the
+    as-of date. The actual is the feature row's target as known today, the same for
+    every candidate (a stored backtest keeps the one it was scored on). The cut-off grid is fixed (int_forecast_cutoffs), so the
     origins of a version trained on an earlier day are cut-offs of today's feature rows.
     One row per store_id, item_id, cutoff_date, horizon_step, model_name.
     Models without intervals of their own get split-conformal ones from their backtest
@@ -32,11 +32,26 @@ feature_rows as (
     select * from {{ ref('int_forecast_features') }}
 ),
 
+cutoffs as (
+    select * from {{ ref('int_forecast_cutoffs') }}
+),
+
 origins as (
+    {#- The XGBoost scoring version's origins; when no model trained this run
+        (int_training_history), the grid's backtest origins and the as-of date, so the
+        baselines are still backtested and published. -#}
     select distinct
         cutoff_date,
         is_backtest
     from xgboost
+    union all
+    select
+        cutoff_date,
+        not is_scoring_row as is_backtest
+    from cutoffs
+    where
+        (is_backtest_origin or is_scoring_row)
+        and not exists (select 1 from xgboost)
 ),
 
 models as (

@@ -11,18 +11,10 @@
     not have. One row per segment_id and model_name, with its rank; selection_rank = 1 is
     the model used. -#}
 
-{%- set candidates = ['seasonal_naive', 'moving_average', 'prophet', 'xgboost', 'combination'] %}
+{%- set candidates = candidate_models() %}
 {%- set margin = number_var('model_selection_margin') %}
 {#- Ties go to the simpler model. #}
-{%- set simplicity -%}
-    case model_name
-        when 'seasonal_naive' then 1
-        when 'moving_average' then 2
-        when 'prophet' then 3
-        when 'xgboost' then 4
-        else 5
-    end
-{%- endset %}
+{%- set simplicity = candidate_simplicity('model_name') %}
 {%- if var('model_selection_fallback') not in candidates %}
     {{ exceptions.raise_compiler_error("var model_selection_fallback: '" ~ var('model_selection_fallback')
         ~ "' is not a candidate; use one of " ~ candidates | join(', ')) }}

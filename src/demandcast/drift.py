@@ -93,3 +93,19 @@ def drift_rows(
             }
         )
     return pd.DataFrame(rows, columns=DRIFT_COLUMNS)
+
+
+def no_drift() -> pd.DataFrame:
+    """monitoring_drift's rows when no model trained (int_training_history): none, with
+    the model's columns and their warehouse types."""
+    dtypes = {
+        "as_of_date": "date32[pyarrow]",
+        "model_version": "string",
+        "subject": "string",
+        "name": "string",
+        "reference_rows": "int64",
+        "current_rows": "int64",
+        **dict.fromkeys(["psi", "ks_statistic", "reference_mean", "current_mean"], "float64"),
+        "invocation_id": "string",
+    }
+    return pd.DataFrame(columns=list(dtypes)).astype(dtypes)

@@ -48,6 +48,22 @@ OUTPUT_COLUMNS = [
     "actual_quantity",
 ]
 
+
+def no_forecast() -> pd.DataFrame:
+    """A forecast model's output when it scores nothing (int_training_history: too little
+    history to train): no rows, the columns of OUTPUT_COLUMNS with their warehouse types."""
+    text = ["store_id", "item_id", "model_name", "model_version"]
+    dtypes: dict[str, Any] = {
+        **{column: "string" for column in text},
+        "cutoff_date": "date32[pyarrow]",
+        "target_date": "date32[pyarrow]",
+        "horizon_step": "int32",
+        "is_backtest": "bool",
+    }
+    frame = pd.DataFrame(columns=OUTPUT_COLUMNS)
+    return frame.astype({c: dtypes.get(c, "float64") for c in OUTPUT_COLUMNS})
+
+
 DEFAULT_PARAMS: dict[str, Any] = {
     "objective": "reg:tweedie",
     "tweedie_variance_power": 1.2,
@@ -710,7 +726,13 @@ def feature_importance(registry: pd.DataFrame) -> pd.DataFrame:
                     },
                 }
             )
-    frame = pd.DataFrame(rows, columns=["model_version", "feature", *IMPORTANCE_TYPES])
+    frame = pd.DataFrame(rows, columns=["model_version", "feature", *IMPORTANCE_TYPES]).astype(
+        {
+            "model_version": "string",
+            "feature": "string",
+            **dict.fromkeys(IMPORTANCE_TYPES, "float64"),
+        }
+    )
     total_gain = frame.groupby("model_version")["gain"].transform("sum")
     frame["gain_share"] = (frame["gain"] / total_gain.where(total_gain > 0)).fillna(0.0)
     frame["gain_rank"] = (

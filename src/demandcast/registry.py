@@ -508,7 +508,7 @@ def run_registry(
         decision, reasons = "pinned", [f"pinned_model_version = {settings.pinned_version}"]
         pinned.update(_decision(decision, reasons, context))
         changed[pinned["model_version"]] = pinned
-        return _frame(_with_statuses(stored, changed, algorithm))
+        return registry_frame(_with_statuses(stored, changed, algorithm))
 
     triggers = pending_triggers(
         alerts,
@@ -523,7 +523,7 @@ def run_registry(
         assert champion is not None
         champion.update(_decision("reused", ["champion is current"], context))
         changed[champion["model_version"]] = champion
-        return _frame(_with_statuses(stored, changed, algorithm))
+        return registry_frame(_with_statuses(stored, changed, algorithm))
 
     challenger = trainer(config)
     row = candidate_row(challenger, context, settings, reasons)
@@ -531,7 +531,7 @@ def run_registry(
         # Same configuration and data as the champion: it is the champion.
         champion.update(_decision("reused", [*reasons, "retrained to the same version"], context))
         changed[champion["model_version"]] = champion
-        return _frame(_with_statuses(stored, changed, algorithm))
+        return registry_frame(_with_statuses(stored, changed, algorithm))
 
     champion_wape, why = _champion_wape(
         champion, challenger, features, trainer, settings.contract_hash
@@ -549,7 +549,7 @@ def run_registry(
         champion.update(_decision("trained_challenger_kept_champion", reasons, context))
         changed[champion["model_version"]] = champion
     changed[row["model_version"]] = row
-    return _frame(_with_statuses(stored, changed, algorithm))
+    return registry_frame(_with_statuses(stored, changed, algorithm))
 
 
 def _with_statuses(
@@ -618,7 +618,7 @@ DATE_COLUMNS = {
 BLOB_COLUMNS = {"artifact", "backtest_predictions", "reference_sample"}
 
 
-def _frame(rows: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
+def registry_frame(rows: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
     """Registry rows with fixed column types, so an all-empty column still has its
     warehouse type (dates as DATE, blobs as BLOB, the rest text)."""
     frame = pd.DataFrame([dict(row) for row in rows.values()], columns=REGISTRY_COLUMNS)

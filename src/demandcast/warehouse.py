@@ -18,6 +18,7 @@ from demandcast.registry import (
     RegistrySettings,
     RunContext,
     Trainer,
+    registry_frame,
     run_registry,
 )
 
@@ -53,6 +54,13 @@ def run_context(relation: Any) -> RunContext:
         invocation_id=str(row["invocation_id"]),
         run_started_at=pd.Timestamp(row["run_started_at"]).to_pydatetime(),
     )
+
+
+def untrained_reason(relation: Any) -> str | None:
+    """Why the models train and score nothing this run (int_training_history's
+    history_message: too little history), or None when they can."""
+    row = to_pandas(relation).iloc[0]
+    return None if bool(row["has_enough_history"]) else str(row["history_message"])
 
 
 def previous_rows(dbt: Any, session: Any) -> pd.DataFrame:
@@ -121,6 +129,7 @@ def registry_run(
     features: list[str],
     trainer: Trainer,
     run_context_relation: Any,
+    history_relation: Any,
     config: dict[str, Any],
     registry_config: dict[str, Any],
 ) -> pd.DataFrame:
@@ -129,10 +138,16 @@ def registry_run(
     before, the run context and the ``registry`` config, then
     :func:`demandcast.registry.run_registry`.
 
-    ``run_context_relation``, ``config`` and ``registry_config`` are the model's own
-    ``dbt.ref("stg_run_context")``, ``dbt.config.get(<algorithm>)`` and
-    ``dbt.config.get("registry")``: dbt finds a model's refs and config keys by reading
-    its file, so the model must make those calls itself (made here, they return nothing)."""
+    When int_training_history says the history is too short, nothing is trained and no
+    row changes (model_training_log records the decision ``untrained`` and why).
+
+    ``run_context_relation``, ``history_relation``, ``config`` and ``registry_config``
+    are the model's own ``dbt.ref("stg_run_context")``, ``dbt.ref("int_training_history")``,
+    ``dbt.config.get(<algorithm>)`` and ``dbt.config.get("registry")``: dbt finds a model's
+    refs and config keys by reading its file, so the model must make those calls itself
+    (made here, they return nothing)."""
+    if untrained_reason(history_relation):
+        return registry_frame({})
     return run_registry(
         previous_rows(dbt, session),
         algorithm=algorithm,

@@ -1,0 +1,16 @@
+{#- The forecast candidates, simplest first: the order that breaks ties in
+    model_selection and picks the model of a series that has no selected forecast in
+    fct_forecasts. -#}
+{% macro candidate_models() %}
+    {{ return(['seasonal_naive', 'moving_average', 'prophet', 'xgboost', 'combination']) }}
+{% endmacro %}
+
+
+{#- A candidate's place in candidate_models() (1 = simplest), as a SQL expression. -#}
+{% macro candidate_simplicity(column) %}
+    {%- set whens = [] %}
+    {%- for name in candidate_models() %}
+        {%- do whens.append('when ' ~ sql_string(name) ~ ' then ' ~ loop.index) %}
+    {%- endfor %}
+    {{- return('case ' ~ column ~ ' ' ~ (whens | join(' ')) ~ ' else ' ~ (candidate_models() | length + 1) ~ ' end') }}
+{% endmacro %}
