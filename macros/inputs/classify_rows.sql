@@ -10,9 +10,11 @@
          conflicting_duplicate (different values), naming the row that was kept.
     Returns every row with row_status (clean | quarantined | beyond_as_of), reason_code
     and reason_detail, so that raw = clean + quarantined + beyond_as_of holds by design
-    and is tested.
+    and is tested. With flag_sparse_tail (sales), a beyond_as_of row after the default
+    as-of date (var as_of_date not set: its period had too few reporting series, e.g. a
+    stray mistyped date) gets reason_code after_default_as_of and a detail naming the vars.
 #}
-{% macro classify_rows(parsed_relation, key_columns, value_columns, date_column=none) %}
+{% macro classify_rows(parsed_relation, key_columns, value_columns, date_column=none, flag_sparse_tail=false) %}
     {%- set key_partition = key_columns | join(', ') -%}
     {%- set latest_first -%}
         partition by pre_status, {{ key_partition }}
@@ -26,7 +28,10 @@ parsed as (
 ),
 
 run_context as (
-    select as_of_date from {{ ref('stg_run_context') }}
+    select
+        as_of_date,
+        is_as_of_date_from_var
+    from {{ ref('stg_run_context') }}
 ),
 
 staged as (
@@ -96,7 +101,7 @@ ranked as (
 
 final as (
     select
-        *,
+        ranked.*,
         case
             when pre_status = 'candidate' and key_rank = 1 then 'clean'
             when pre_status = 'candidate' then 'quarantined'
@@ -105,6 +110,10 @@ final as (
         case
             when pre_status = 'quarantined'
                 then coalesce(key_rejection_reason, value_rejection_reason)
+            {%- if flag_sparse_tail %}
+            when pre_status = 'beyond_as_of' and not run_context.is_as_of_date_from_var
+                then 'after_default_as_of'
+            {%- endif %}
             when pre_status = 'candidate' and key_rank > 1
                 {%- for column in value_columns %}
                 and ({{ column }} = kept_{{ column }} or ({{ column }} is null and kept_{{ column }} is null))
@@ -116,8 +125,16 @@ final as (
             when pre_status = 'candidate' and key_rank > 1
                 then 'kept row ' || cast(kept_source_row_number as varchar)
                     || ' of ' || kept_source_file
+            {%- if flag_sparse_tail %}
+            when pre_status = 'beyond_as_of' and not run_context.is_as_of_date_from_var
+                then 'dated after the default as-of date '
+                    || cast(run_context.as_of_date as varchar)
+                    || ': too few of the recently reporting series reported in its period'
+                    || ' (var as_of_min_reporting_share); set var as_of_date to include it'
+            {%- endif %}
         end as reason_detail
     from ranked
+    cross join run_context
 )
 
 select * from final

@@ -103,6 +103,17 @@ def test_a_stray_row_years_after_the_data_does_not_become_the_as_of_date(
     assert warehouse.rows(
         "select sparse_tail_rows, sparse_tail_dates, is_as_of_date_from_var from stg_run_context"
     ) == [(1, STRAY_DATE, False)]
+    # The row itself says why it was left out: its file row (header = line 1), a reason.
+    stray_row_number = next(n for n, row in enumerate(rows, 1) if row["sales_date"] == STRAY_DATE)
+    flagged = warehouse.rows(
+        "select source_row_number, reason_code, reason_detail from base_sales__classified"
+        " where row_status = 'beyond_as_of'"
+    )
+    assert [(number, code) for number, code, _ in flagged] == [
+        (stray_row_number, "after_default_as_of")
+    ]
+    assert f"default as-of date {real_latest}" in flagged[0][2]
+    assert "as_of_min_reporting_share" in flagged[0][2] and "as_of_date" in flagged[0][2]
     output = warehouse.result.output
     # The warning names the rows, their date, the default as-of date and both vars.
     assert f"1 sales row(s) dated after the default as-of date {real_latest}" in output

@@ -3,4 +3,5 @@
     key_columns=['store_id', 'item_id', 'sales_date'],
     value_columns=['quantity', 'is_holiday'],
     date_column='sales_date',
+    flag_sparse_tail=true,
 ) }}
