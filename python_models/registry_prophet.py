@@ -22,6 +22,7 @@ def model(dbt, session):
         dbt.ref("int_calendar_events"), "store_match_column is null", ["event_date", "event_name"]
     )
     frequency = dbt.config.get("frequency")
+    period_days = warehouse.period_days(dbt.ref("stg_run_context"))
     return warehouse.registry_run(
         dbt,
         session,
@@ -30,5 +31,7 @@ def model(dbt, session):
         run_context_relation=dbt.ref("stg_run_context"),
         config=dbt.config.get("prophet"),
         registry_config=dbt.config.get("registry"),
-        trainer=lambda config: prophet_candidate(history, rows, shares, events, config, frequency),
+        trainer=lambda config: prophet_candidate(
+            history, rows, shares, events, config, frequency, period_days
+        ),
     )

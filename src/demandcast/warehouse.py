@@ -55,6 +55,11 @@ def run_context(relation: Any) -> RunContext:
     )
 
 
+def period_days(relation: Any) -> int:
+    """Length of a period in days, from stg_run_context (macro period_days derives it)."""
+    return int(to_pandas(relation)["period_days"].iloc[0])
+
+
 def previous_rows(dbt: Any, session: Any) -> pd.DataFrame:
     """The rows of an incremental model as they were before this run (empty the first
     time and on --full-refresh)."""
