@@ -22,7 +22,7 @@ def model(dbt, session):
         dbt.ref("int_calendar_events"), "store_match_column is null", ["event_date", "event_name"]
     )
     frequency = dbt.config.get("frequency")
-    period_days = warehouse.period_days(dbt.ref("stg_run_context"))
+    period_days = warehouse.run_setting(dbt.ref("stg_run_context"), "period_days")
     return warehouse.registry_run(
         dbt,
         session,

@@ -55,9 +55,10 @@ def run_context(relation: Any) -> RunContext:
     )
 
 
-def period_days(relation: Any) -> int:
-    """Length of a period in days, from stg_run_context (macro period_days derives it)."""
-    return int(to_pandas(relation)["period_days"].iloc[0])
+def run_setting(relation: Any, column: str) -> int:
+    """A whole-number setting of the run from stg_run_context (period_days,
+    training_window_days): derived once, in SQL, from the vars and the frequency."""
+    return int(to_pandas(relation)[column].iloc[0])
 
 
 def previous_rows(dbt: Any, session: Any) -> pd.DataFrame:
