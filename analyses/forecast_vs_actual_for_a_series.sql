@@ -22,7 +22,9 @@ actuals as (
 ),
 
 forecasts as (
-    select * from {{ ref('forecast_xgboost') }}
+    {#- XGBoost's rows, with the intervals forecast_candidates gives every candidate. #}
+    select * from {{ ref('forecast_candidates') }}
+    where model_name = 'xgboost'
 ),
 
 history as (

@@ -1,7 +1,7 @@
 -- Which series has the forecast served worst lately? Accuracy per store x item over the
 -- periods that ended in the last analysis_recent_days days (default 28) before the as-of
 -- date, worst WAPE first (analysis_top_n rows, default 20). Two kinds of forecast with a
--- known actual count: the backtests of the latest run (forecast_xgboost) and every
+-- known actual count: the XGBoost backtests of the latest run (forecast_candidates) and every
 -- published forecast whose target has since been observed (fct_forecast_history against
 -- int_sales_gap_filled); a target scored by several origins counts once per origin.
 -- Metrics as in backtest_metrics (macro accuracy_metrics).
@@ -16,7 +16,9 @@ run_context as (
 ),
 
 forecasts as (
-    select * from {{ ref('forecast_xgboost') }}
+    {#- XGBoost's rows, with the intervals forecast_candidates gives every candidate. #}
+    select * from {{ ref('forecast_candidates') }}
+    where model_name = 'xgboost'
 ),
 
 history as (

@@ -1,5 +1,7 @@
 {#- Horizon bucket of a step: the first quarter, second quarter or second half of the
-    forecast horizon. -#}
+    forecast horizon, bounds rounded up (ceil(H / 4), ceil(H / 2): steps 1-10, 11-20, 21-39
+    at H = 39), so the first bucket holds at least a quarter of the steps. The one bucket
+    rule of interval calibration (forecast_candidates) and accuracy reports. -#}
 {% macro horizon_bucket(step_column) %}
     {%- set horizon = feature_setting('forecast_horizon_periods') %}
     case
@@ -31,10 +33,25 @@
 {% endmacro %}
 
 
-{#- Expected spread of a forecast, which conformal interval widths scale with (as in
-    demandcast.forecasting.spread): max(|prediction|, 0.5) ^ 0.6. -#}
+{#- Expected spread of a forecast, which conformal interval widths scale with (the
+    Tweedie standard deviation grows with the mean): max(|prediction|, spread floor) ^
+    spread power, vars interval_spread_floor and interval_spread_power. The absolute value
+    keeps the spread defined for a negative forecast (returns). -#}
 {% macro forecast_spread(prediction) %}
-    power(greatest(abs({{ prediction }}), 0.5), 0.6)
+    power(greatest(abs({{ prediction }}), {{ number_var('interval_spread_floor') }}),
+        {{ number_var('interval_spread_power') }})
+{%- endmacro %}
+
+
+{#- The finite-sample split-conformal rank of a level_percent interval from score_count
+    calibration scores: ceil((n + 1) x level), capped at n (with fewer than
+    level / (1 - level) scores the largest one is used: the interval is then narrower
+    than the guarantee asks). Integer arithmetic, so 20 x 95 / 100 is exactly 19. -#}
+{% macro conformal_rank(score_count, level_percent) %}
+    least(
+        cast(floor((({{ score_count }} + 1) * {{ level_percent }} + 99) / 100) as integer),
+        {{ score_count }}
+    )
 {%- endmacro %}
 
 

@@ -1,11 +1,19 @@
+{#- WAPE, the one definition for every SQL model: sum |actual - predicted| / sum |actual|,
+    a missing prediction counted as 0 (a candidate without a forecast pays for it), null
+    when every actual is 0. Python's is demandcast.metrics.wape (for rows not in the
+    warehouse); the registry's backtest_wape applies the same missing-prediction rule. -#}
+{% macro wape(actual='actual_quantity', predicted='predicted_quantity') %}
+    sum(abs({{ actual }} - coalesce({{ predicted }}, 0))) / nullif(sum(abs({{ actual }})), 0)
+{%- endmacro %}
+
+
 {#- Accuracy aggregates over rows with predicted_quantity and actual_quantity (a missing
     prediction counts as 0); interval columns are null for models without intervals. -#}
 {% macro accuracy_metrics() %}
         count(*) as row_count,
         avg(abs(coalesce(predicted_quantity, 0) - actual_quantity)) as mae,
         sqrt(avg(power(coalesce(predicted_quantity, 0) - actual_quantity, 2))) as rmse,
-        sum(abs(coalesce(predicted_quantity, 0) - actual_quantity))
-        / nullif(sum(abs(actual_quantity)), 0) as wape,
+        {{ wape() }} as wape,
         sum(coalesce(predicted_quantity, 0) - actual_quantity) / nullif(sum(abs(actual_quantity)), 0) as bias,
         avg(case
             when actual_quantity <> 0

@@ -22,6 +22,7 @@ def model(dbt, session):
         dbt.ref("int_calendar_events"), "store_match_column is null", ["event_date", "event_name"]
     )
     frequency = dbt.config.get("frequency")
+    period_days = warehouse.run_setting(dbt.ref("stg_run_context"), "period_days")
     return warehouse.registry_run(
         dbt,
         session,
@@ -31,5 +32,7 @@ def model(dbt, session):
         history_relation=dbt.ref("int_training_history"),
         config=dbt.config.get("prophet"),
         registry_config=dbt.config.get("registry"),
-        trainer=lambda config: prophet_candidate(history, rows, shares, events, config, frequency),
+        trainer=lambda config: prophet_candidate(
+            history, rows, shares, events, config, frequency, period_days
+        ),
     )

@@ -18,14 +18,17 @@ def model(dbt, session):
     )
     features = dbt.ref("int_forecast_features")
     columns = warehouse.column_names(features)
+    run_context = dbt.ref("stg_run_context")
+    # The window in days is derived in SQL (var training_window_periods x period_days).
+    window_days = warehouse.run_setting(run_context, "training_window_days")
     return warehouse.registry_run(
         dbt,
         session,
         algorithm="xgboost",
         features=feature_columns(columns),
-        run_context_relation=dbt.ref("stg_run_context"),
+        run_context_relation=run_context,
         history_relation=dbt.ref("int_training_history"),
-        config=dbt.config.get("xgboost"),
+        config={**dbt.config.get("xgboost"), "training_window_days": window_days},
         registry_config=dbt.config.get("registry"),
         trainer=lambda config: xgboost_candidate(
             warehouse.to_pandas_where(features, TRAINING_ROWS, columns), config

@@ -41,6 +41,8 @@
         'model_selection_min_origins': int_ge_1,
         'model_selection_margin': {'kind': 'number', 'min': 0, 'max': 1, 'max_open': true},
         'wmae_holiday_weight': non_negative,
+        'interval_spread_power': non_negative,
+        'interval_spread_floor': {'kind': 'number', 'min': 0, 'min_open': true},
         'force_retrain': {'kind': 'boolean'},
         'model_max_age_days': whole_non_negative,
         'model_promotion_margin': {'kind': 'number', 'min': 0, 'max': 1, 'max_open': true},

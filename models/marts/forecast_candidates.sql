@@ -6,9 +6,13 @@
     every candidate (a stored backtest keeps the one it was scored on). The cut-off grid is fixed (int_forecast_cutoffs), so the
     origins of a version trained on an earlier day are cut-offs of today's feature rows.
     One row per store_id, item_id, cutoff_date, horizon_step, model_name.
-    Models without intervals of their own get split-conformal ones from their backtest
-    residuals scaled by the forecast's spread, per horizon bucket; a backtest row's come
-    from the other origins only, so coverage is measured out of sample. -#}
+    Every candidate gets its intervals here, by one rule (the models bring none): split
+    conformal per model and horizon bucket (macro horizon_bucket), on the scores
+    |actual - predicted| / spread (macro forecast_spread, vars interval_spread_floor and
+    interval_spread_power); the level's quantile is the finite-sample conformal rank
+    ceil((n + 1) x level) of the n scores (macro conformal_rank). A backtest row's scores
+    come from the other origins only, so coverage is measured out of sample; the as-of
+    date's forecast uses every backtest origin's. -#}
 
 {%- set combined = var('combination_models') %}
 {%- set combined_literals = [] %}
@@ -64,11 +68,7 @@ models as (
         model_name,
         model_version,
         is_backtest,
-        predicted_quantity,
-        lower_80,
-        upper_80,
-        lower_95,
-        upper_95
+        predicted_quantity
     from xgboost
     union all
     select
@@ -80,11 +80,7 @@ models as (
         prophet.model_name,
         prophet.model_version,
         prophet.is_backtest,
-        prophet.predicted_quantity,
-        null as lower_80,
-        null as upper_80,
-        null as lower_95,
-        null as upper_95
+        prophet.predicted_quantity
     from prophet
     inner join origins
         on prophet.cutoff_date = origins.cutoff_date
@@ -98,11 +94,7 @@ models as (
         baselines.model_name,
         'sql-' || baselines.model_name as model_version,
         origins.is_backtest,
-        baselines.predicted_quantity,
-        null as lower_80,
-        null as upper_80,
-        null as lower_95,
-        null as upper_95
+        baselines.predicted_quantity
     from baselines
     inner join origins
         on baselines.cutoff_date = origins.cutoff_date
@@ -118,11 +110,7 @@ combination as (
         'combination' as model_name,
         'combination-' || string_agg(model_name, '+' order by model_name) as model_version,
         bool_or(is_backtest) as is_backtest,
-        avg(predicted_quantity) as predicted_quantity,
-        null as lower_80,
-        null as upper_80,
-        null as lower_95,
-        null as upper_95
+        avg(predicted_quantity) as predicted_quantity
     from models
     where model_name in ({{ combined_literals | join(', ') }})
     group by store_id, item_id, cutoff_date, horizon_step
@@ -163,21 +151,39 @@ scored as (
     from with_actuals
 ),
 
--- Per model, horizon bucket and origin: the residual quantiles of every other backtest
--- origin (for the as-of date's forecast: of all backtest origins).
-calibration as (
+calibration_scores as (
+    {#- Per origin (a backtest origin, or the as-of date's cut-off), model and horizon
+        bucket: the scores of every other backtest origin, ranked. -#}
     select
         origins.cutoff_date,
         scored.model_name,
         scored.horizon_bucket,
-        percentile_cont(0.8) within group (order by scored.conformity_score) as q80,
-        percentile_cont(0.95) within group (order by scored.conformity_score) as q95
+        scored.conformity_score,
+        row_number() over (
+            partition by origins.cutoff_date, scored.model_name, scored.horizon_bucket
+            order by scored.conformity_score
+        ) as score_rank,
+        count(*) over (
+            partition by origins.cutoff_date, scored.model_name, scored.horizon_bucket
+        ) as score_count
     from origins
     inner join scored
         on
             scored.is_backtest
             and origins.cutoff_date <> scored.cutoff_date
-    group by origins.cutoff_date, scored.model_name, scored.horizon_bucket
+),
+
+calibration as (
+    select
+        cutoff_date,
+        model_name,
+        horizon_bucket,
+        max(case when score_rank = {{ conformal_rank('score_count', 80) }} then conformity_score end)
+            as q80,
+        max(case when score_rank = {{ conformal_rank('score_count', 95) }} then conformity_score end)
+            as q95
+    from calibration_scores
+    group by cutoff_date, model_name, horizon_bucket
 ),
 
 with_intervals as (
@@ -195,10 +201,10 @@ with_intervals as (
         scored.actual_quantity,
         scored.segment_id,
         scored.is_holiday_period,
-        coalesce(scored.lower_80, {{ interval_bound('scored', 'calibration.q80', '-') }}) as lower_80,
-        coalesce(scored.upper_80, {{ interval_bound('scored', 'calibration.q80', '+') }}) as upper_80,
-        coalesce(scored.lower_95, {{ interval_bound('scored', 'calibration.q95', '-') }}) as lower_95,
-        coalesce(scored.upper_95, {{ interval_bound('scored', 'calibration.q95', '+') }}) as upper_95
+        {{ interval_bound('scored', 'calibration.q80', '-') }} as lower_80,
+        {{ interval_bound('scored', 'calibration.q80', '+') }} as upper_80,
+        {{ interval_bound('scored', 'calibration.q95', '-') }} as lower_95,
+        {{ interval_bound('scored', 'calibration.q95', '+') }} as upper_95
     from scored
     left join calibration
         on

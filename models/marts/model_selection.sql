@@ -9,7 +9,9 @@
     origins uses model_selection_fallback instead, when it is eligible: one origin is too
     little evidence, and an early origin trains on a short history the final model does
     not have. One row per segment_id and model_name, with its rank; selection_rank = 1 is
-    the model used. -#}
+    the model used. Provenance: each candidate's model_version is the version that scores
+    the as-of date (its backtest rows carry their origin fits' versions), and every row
+    carries the dbt invocation_id of the run that chose. -#}
 
 {%- set candidates = candidate_models() %}
 {%- set margin = number_var('model_selection_margin') %}
@@ -22,9 +24,23 @@
 
 with
 
-backtests as (
+candidates as (
     select * from {{ ref('forecast_candidates') }}
+),
+
+backtests as (
+    select * from candidates
     where is_backtest
+),
+
+scoring_versions as (
+    {#- One version per candidate scores the as-of date. -#}
+    select
+        model_name,
+        max(model_version) as model_version
+    from candidates
+    where not is_backtest
+    group by model_name
 ),
 
 segment_keys as (
@@ -51,10 +67,7 @@ by_model as (
         model_name,
         count(*) as backtest_rows,
         count(distinct cutoff_date) as backtest_origins,
-        sum(abs(actual_quantity - coalesce(predicted_quantity, 0))) as absolute_error,
-        sum(abs(actual_quantity)) as absolute_actual,
-        sum(abs(actual_quantity - coalesce(predicted_quantity, 0)))
-        / nullif(sum(abs(actual_quantity)), 0) as backtest_wape
+        {{ wape() }} as backtest_wape
     from backtests
     group by segment_id, model_name
 ),
@@ -79,16 +92,26 @@ with_evidence as (
     from by_segment
 ),
 
-pooled as (
-    {#- Every segment's rows together: the candidate that is best overall, among those
-        eligible in every segment. -#}
+pooled_wapes as (
+    {#- Every segment's rows together. -#}
     select
         model_name,
-        sum(absolute_error) / nullif(sum(absolute_actual), 0) as pooled_wape,
-        count(*) = (select count(*) from segment_sizes)
-        and min(case when is_eligible then 1 else 0 end) = 1 as is_eligible_everywhere
-    from by_segment
+        {{ wape() }} as pooled_wape
+    from backtests
     group by model_name
+),
+
+pooled as (
+    {#- The candidate that is best overall, among those eligible in every segment. -#}
+    select
+        by_segment.model_name,
+        pooled_wapes.pooled_wape,
+        count(*) = (select count(*) from segment_sizes)
+        and min(case when by_segment.is_eligible then 1 else 0 end) = 1 as is_eligible_everywhere
+    from by_segment
+    inner join pooled_wapes
+        on by_segment.model_name = pooled_wapes.model_name
+    group by by_segment.model_name, pooled_wapes.pooled_wape
 ),
 
 pooled_best as (
@@ -179,20 +202,25 @@ ranked as (
 
 final as (
     select
-        segment_id,
-        model_name,
-        backtest_rows,
-        backtest_origins,
-        backtest_wape,
-        is_eligible,
-        selection_rank,
-        selection_rank = 1 as is_selected,
+        ranked.segment_id,
+        ranked.model_name,
+        scoring_versions.model_version,
+        {{ sql_string(invocation_id) }} as invocation_id,
+        ranked.backtest_rows,
+        ranked.backtest_origins,
+        ranked.backtest_wape,
+        ranked.is_eligible,
+        ranked.selection_rank,
+        ranked.selection_rank = 1 as is_selected,
         case
-            when not has_enough_origins and has_eligible_fallback then 'fallback_too_few_origins'
-            when chosen_model_name = best_model_name then 'lowest_backtest_wape'
+            when not ranked.has_enough_origins and ranked.has_eligible_fallback
+                then 'fallback_too_few_origins'
+            when ranked.chosen_model_name = ranked.best_model_name then 'lowest_backtest_wape'
             else 'pooled_best_within_margin'
         end as selection_rule
     from ranked
+    left join scoring_versions
+        on ranked.model_name = scoring_versions.model_name
 )
 
 select * from final

@@ -176,6 +176,8 @@ final as (
         parsing.sample_unparsed_sales_date,
         {{ sql_string(var('frequency')) }} as frequency,
         week_end.week_end_isodow,
+        {{ period_days() }} as period_days,
+        {{ feature_setting('training_window_periods') * period_days() }} as training_window_days,
         {{ sql_string(invocation_id) }} as invocation_id,
         cast({{ sql_string(run_started_at.strftime('%Y-%m-%d %H:%M:%S')) }} as timestamp) as run_started_at
     from latest

@@ -563,7 +563,18 @@ def bench_prophet(n_series: int, n_days: int, workers: int) -> list[Measurement]
                 future=future,
                 holidays=pd.DataFrame(columns=["ds", "holiday"]),
                 frequency="day",
-                config=ProphetConfig(),
+                period_days=1,
+                # Daily synthetic aggregates; the shipped settings' shape (YAML `prophet`).
+                config=ProphetConfig(
+                    max_series=n_series,
+                    workers=workers,
+                    backtest_origins=1,
+                    seasonality_mode="additive",
+                    changepoint_prior_scale=0.05,
+                    history_periods=0,
+                    yearly_min_days=364,
+                    transform="log1p",
+                ),
                 keep_model=False,
             )
         )

@@ -6,8 +6,8 @@ Optionally the model learns in units of each series' own level (``scale_column``
 whose sizes differ a thousandfold then share one shape of seasonality and trend, while the
 training weights keep the loss in the original units.
 Rolling-origin backtests train on the rows whose target was known at each origin and score
-the origin's rows; prediction intervals are split-conformal, from backtest residuals
-scaled by the forecast's expected spread, per horizon bucket.
+the origin's rows. Prediction intervals are not made here: forecast_candidates adds them
+to every candidate by one rule (split-conformal, in SQL).
 
 The dbt Python model ``forecast_xgboost`` calls :func:`forecast`; everything else here is
 plain pandas/XGBoost and unit-tested.
@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
@@ -41,10 +41,6 @@ OUTPUT_COLUMNS = [
     "model_version",
     "is_backtest",
     "predicted_quantity",
-    "lower_80",
-    "upper_80",
-    "lower_95",
-    "upper_95",
     "actual_quantity",
 ]
 
@@ -64,39 +60,22 @@ def no_forecast() -> pd.DataFrame:
     return frame.astype({c: dtypes.get(c, "float64") for c in OUTPUT_COLUMNS})
 
 
-DEFAULT_PARAMS: dict[str, Any] = {
-    "objective": "reg:tweedie",
-    "tweedie_variance_power": 1.2,
-    # Caps each leaf's step. Without it the level^2 weights of scaled training let a few
-    # huge series push the fit off: on Walmart stores 16-30 (returns, so squared error)
-    # the final model forecast 2.2x the series' level on average (WMAE 7.98x seasonal
-    # naive); with it, 0.93x the level.
-    "max_delta_step": 0.7,
-    "eta": 0.05,
-    "max_depth": 8,
-    "min_child_weight": 5,
-    "subsample": 0.8,
-    "colsample_bytree": 0.8,
-    "tree_method": "hist",
-    "max_cat_to_onehot": 1,
-    "seed": 0,
-}
+# Config keys of versions trained when intervals were made here (now in
+# forecast_candidates): a stored version's config may still carry them.
+RETIRED_CONFIG_KEYS = {"horizon_buckets", "spread_power", "spread_floor"}
 
 
 @dataclass(frozen=True)
 class ForecastConfig:
-    """Settings of the XGBoost forecast (from the model's YAML config).
+    """Settings of the XGBoost forecast, every one from the model's YAML config (key
+    ``xgboost`` in python_models/_python_models.yml): no hyperparameter has a default here.
 
     Attributes:
-        params: XGBoost booster parameters (merged over DEFAULT_PARAMS).
+        params: XGBoost booster parameters (objective required: ``reg:tweedie`` falls back
+            to squared error when targets go negative).
         num_boost_round: Boosting rounds.
         backtest_origins: Rolling origins to backtest, latest first: the cut-offs that
             int_forecast_cutoffs flags (backtest_origin_spacing_periods apart).
-        horizon_buckets: Upper bounds of the horizon buckets intervals are calibrated in;
-            empty = a quarter, half and all of the longest horizon.
-        spread_power: Intervals scale with max(prediction, spread_floor) ** spread_power,
-            the Tweedie standard deviation's growth with the mean.
-        spread_floor: Smallest expected spread (a slow mover still has some).
         scale_column: Column with each row's series level known at the cut-off (e.g. the
             trailing mean absolute quantity); empty = no scaling. When set, the target and
             the features named by ``scaled_features`` are divided by
@@ -113,32 +92,33 @@ class ForecastConfig:
             on as much history as the model they stand for.
     """
 
-    params: dict[str, Any] = field(default_factory=dict)
-    num_boost_round: int = 300
-    backtest_origins: int = 3
-    horizon_buckets: Sequence[int] = ()
-    spread_power: float = 0.6
-    spread_floor: float = 0.5
-    scale_column: str = ""
-    scale_floor: float = 1.0
-    scaled_features: Sequence[str] = ()
-    scale_weight_power: float = 2.0
-    training_window_days: int = 0
+    params: dict[str, Any]
+    num_boost_round: int
+    backtest_origins: int
+    scale_column: str
+    scale_floor: float
+    scaled_features: Sequence[str]
+    scale_weight_power: float
+    training_window_days: int
 
     @property
     def booster_params(self) -> dict[str, Any]:
-        """DEFAULT_PARAMS overlaid with the configured ones."""
-        return {**DEFAULT_PARAMS, **self.params}
+        """The booster parameters, as configured."""
+        return dict(self.params)
 
     @classmethod
     def from_mapping(cls, mapping: dict[str, Any] | None) -> ForecastConfig:
-        """Build from a plain mapping (dbt config); unknown keys are an error."""
-        mapping = dict(mapping or {})
-        unknown = set(mapping) - set(cls.__dataclass_fields__)
-        if unknown:
-            raise ValueError(f"unknown xgboost config keys: {sorted(unknown)}")
-        if "training_window_days" in mapping:
-            mapping["training_window_days"] = int(mapping["training_window_days"])
+        """Build from a plain mapping (dbt config, or a stored version's config): unknown
+        or missing keys are an error (RETIRED_CONFIG_KEYS of older versions are dropped)."""
+        from demandcast.registry import checked_config
+
+        current = {
+            key: value for key, value in (mapping or {}).items() if key not in RETIRED_CONFIG_KEYS
+        }
+        mapping = checked_config("xgboost", current, list(cls.__dataclass_fields__), complete=True)
+        if "objective" not in (mapping["params"] or {}):
+            raise ValueError("xgboost config params must name the objective")
+        mapping["training_window_days"] = int(mapping["training_window_days"])
         return cls(**with_integer_origins(mapping))
 
 
@@ -271,54 +251,6 @@ def predict(booster: xgb.Booster, frame: pd.DataFrame) -> np.ndarray:
     return booster.predict(_matrix(scaled, columns)) * level
 
 
-def cutoff_summary(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per cut-off (and scoring flag): its last target date, last known target
-    date and horizon steps."""
-    known_dates = frame["target_date"].where(frame[TARGET].notna())
-    keys = ["cutoff_date", "is_scoring_row"]
-    grouped = frame.assign(_known=known_dates).groupby(keys, as_index=False)
-    return grouped.agg(
-        last_target_date=("target_date", "max"),
-        last_known_target_date=("_known", "max"),
-        horizon_steps=("horizon_step", "max"),
-    )
-
-
-def origins_from_summary(summary: pd.DataFrame, count: int) -> list[pd.Timestamp]:
-    """The latest ``count`` cut-offs whose whole horizon is known, a horizon apart.
-
-    A cut-off qualifies when its last target date is no later than the last date with a
-    known target; the next origin back is the latest qualifying cut-off at least one
-    horizon earlier, so test windows do not overlap.
-
-    Args:
-        summary: :func:`cutoff_summary` of the feature rows (or the same from SQL).
-        count: Origins wanted.
-    """
-    summary = summary.assign(
-        cutoff_date=pd.to_datetime(summary["cutoff_date"]),
-        last_target_date=pd.to_datetime(summary["last_target_date"]),
-        last_known_target_date=pd.to_datetime(summary["last_known_target_date"]),
-    )
-    known_until = summary["last_known_target_date"].max()
-    if pd.isna(known_until):
-        return []
-    training = summary[~summary["is_scoring_row"].astype(bool)]
-    # The last target of a cut-off is a whole horizon after it.
-    spans = (training["last_target_date"] - training["cutoff_date"]).dt.days
-    horizon_days = int(spans.max())
-    eligible = sorted(
-        training.loc[training["last_target_date"] <= known_until, "cutoff_date"], reverse=True
-    )
-    origins: list[pd.Timestamp] = []
-    for cutoff in eligible:
-        if not origins or (origins[-1] - cutoff).days >= horizon_days:
-            origins.append(cutoff)
-        if len(origins) == count:
-            break
-    return origins
-
-
 # What registry_xgboost reads to train: the known rows of the sampled series and every
 # series' rows at the backtest origins.
 TRAINING_ROWS = "not is_scoring_row and (is_training_sample or is_backtest_origin)"
@@ -334,64 +266,14 @@ def with_integer_origins(mapping: dict[str, Any]) -> dict[str, Any]:
 
 def choose_origins(frame: pd.DataFrame, count: int) -> list[pd.Timestamp]:
     """The backtest origins, latest first: the cut-offs int_forecast_features flags as
-    ``is_backtest_origin`` (one rule for every model, at most ``count``); for rows without
-    the flag, :func:`origins_from_summary` of the frame's own :func:`cutoff_summary`."""
-    if "is_backtest_origin" in frame.columns:
-        flagged = frame.loc[frame["is_backtest_origin"].astype(bool), "cutoff_date"]
-        return sorted(pd.to_datetime(flagged.unique()), reverse=True)[:count]
-    return origins_from_summary(cutoff_summary(frame), count)
-
-
-def horizon_bucket(steps: pd.Series, buckets: Sequence[int]) -> pd.Series:
-    """Index of the first bucket bound at or above each step (the last bucket beyond)."""
-    bounds = np.asarray(sorted(buckets))
-    return pd.Series(
-        np.minimum(np.searchsorted(bounds, steps.to_numpy()), len(bounds) - 1), index=steps.index
-    )
-
-
-def spread(predicted: np.ndarray, config: ForecastConfig) -> np.ndarray:
-    """Expected spread of each forecast: intervals are scaled by it."""
-    return np.power(np.maximum(predicted, config.spread_floor), config.spread_power)
-
-
-def conformal_quantiles(
-    residuals: pd.DataFrame, levels: Sequence[float], config: ForecastConfig
-) -> dict[tuple[int, float], float]:
-    """Per horizon bucket and level, the finite-sample conformal quantile of
-    |actual - predicted| / spread."""
-    scores = (residuals["actual"] - residuals["predicted"]).abs() / spread(
-        residuals["predicted"].to_numpy(), config
-    )
-    buckets = horizon_bucket(residuals["horizon_step"], config.horizon_buckets)
-    quantiles: dict[tuple[int, float], float] = {}
-    for bucket in range(len(config.horizon_buckets)):
-        bucket_scores = np.sort(scores[buckets == bucket].to_numpy())
-        if len(bucket_scores) == 0:
-            bucket_scores = np.sort(scores.to_numpy())
-        n = len(bucket_scores)
-        for level in levels:
-            rank = min(int(np.ceil((n + 1) * level)), n) - 1
-            quantiles[(bucket, level)] = float(bucket_scores[max(rank, 0)])
-    return quantiles
-
-
-def add_intervals(
-    rows: pd.DataFrame,
-    quantiles: dict[tuple[int, float], float],
-    config: ForecastConfig,
-    allow_negative: bool,
-) -> pd.DataFrame:
-    """Columns lower_80/upper_80/lower_95/upper_95 around predicted_quantity."""
-    result = rows.copy()
-    width = spread(result["predicted_quantity"].to_numpy(), config)
-    buckets = horizon_bucket(result["horizon_step"], config.horizon_buckets).to_numpy()
-    for level, name in ((0.8, "80"), (0.95, "95")):
-        q = np.array([quantiles[(int(b), level)] for b in buckets])
-        lower = result["predicted_quantity"].to_numpy() - q * width
-        result[f"lower_{name}"] = lower if allow_negative else np.maximum(lower, 0.0)
-        result[f"upper_{name}"] = result["predicted_quantity"].to_numpy() + q * width
-    return result
+    ``is_backtest_origin`` (the one rule, in int_forecast_cutoffs; at most ``count``)."""
+    if "is_backtest_origin" not in frame.columns:
+        raise ValueError(
+            "the forecast rows lack column is_backtest_origin: the backtest origins are"
+            " flagged by int_forecast_cutoffs (read int_forecast_features)"
+        )
+    flagged = frame.loc[frame["is_backtest_origin"].astype(bool), "cutoff_date"]
+    return sorted(pd.to_datetime(flagged.unique()), reverse=True)[:count]
 
 
 def model_version(config: ForecastConfig, columns: Sequence[str], train: pd.DataFrame) -> str:
@@ -419,24 +301,17 @@ def _predictions(
     return out
 
 
-LEVELS = (0.8, 0.95)
-
-
 @dataclass
 class TrainedForecast:
-    """What training leaves behind: the final booster, the rows it was fitted on, its
-    backtests and the interval calibration that scoring needs.
+    """What training leaves behind: the final booster, the rows it was fitted on and its
+    backtests.
 
     Attributes:
         booster: Fitted on every row with a known target.
         version: Content hash of config, features and training rows.
         features: Feature columns, in the order the booster expects.
         categories: Vocabulary of each categorical feature (see ``prepare``).
-        backtest: Backtest rows with out-of-origin intervals (OUTPUT_COLUMNS).
-        quantiles: Conformal quantiles from every backtest residual, keyed by
-            ``"<bucket>:<level>"`` (JSON-friendly).
-        horizon_buckets: Bucket bounds the quantiles are keyed by.
-        allow_negative: Whether lower bounds may be negative (returns in the data).
+        backtest: Backtest rows (OUTPUT_COLUMNS).
         training_start: First target date trained on.
         training_end: Last target date trained on.
     """
@@ -446,21 +321,8 @@ class TrainedForecast:
     features: list[str]
     categories: dict[str, list[str]]
     backtest: pd.DataFrame
-    quantiles: dict[str, float]
-    horizon_buckets: list[int]
-    allow_negative: bool
     training_start: pd.Timestamp
     training_end: pd.Timestamp
-
-
-def with_buckets(config: ForecastConfig, frame: pd.DataFrame) -> ForecastConfig:
-    """The config with horizon buckets set: a quarter, half and all of the horizon unless
-    configured."""
-    if config.horizon_buckets:
-        return config
-    longest = int(frame["horizon_step"].max())
-    buckets = sorted({max(1, longest // 4), max(1, longest // 2), longest})
-    return ForecastConfig(**{**asdict(config), "horizon_buckets": tuple(buckets)})
 
 
 def _typed(frame: pd.DataFrame, categories: dict[str, list[str]] | None = None) -> pd.DataFrame:
@@ -472,30 +334,14 @@ def _typed(frame: pd.DataFrame, categories: dict[str, list[str]] | None = None) 
     return frame
 
 
-def _keyed(quantiles: dict[tuple[int, float], float]) -> dict[str, float]:
-    return {f"{bucket}:{level}": value for (bucket, level), value in quantiles.items()}
-
-
-def _unkeyed(quantiles: dict[str, float]) -> dict[tuple[int, float], float]:
-    result = {}
-    for key, value in quantiles.items():
-        bucket, level = key.split(":")
-        result[(int(bucket), float(level))] = value
-    return result
-
-
 def train(frame: pd.DataFrame, config: ForecastConfig) -> TrainedForecast:
     """Rolling-origin backtests, then the final fit on every row with a known target.
 
     For each backtest origin o: train on rows whose target_date <= o, predict the rows
-    with cutoff_date = o; intervals for those come from the other origins' residuals, so
-    backtest coverage is measured out of sample. The final model's intervals come from
-    all backtest residuals.
+    with cutoff_date = o.
     """
     categories = categories_of(frame)
     frame = _typed(frame, categories)
-    config = with_buckets(config, frame)
-    allow_negative = bool((frame[TARGET].dropna() < 0).any())
     origins = choose_origins(frame, config.backtest_origins)
     if not origins:
         raise ValueError("no cut-off has a fully known horizon: nothing to backtest")
@@ -522,19 +368,6 @@ def train(frame: pd.DataFrame, config: ForecastConfig) -> TrainedForecast:
         backtests.append(_predictions(test, predict(booster, test), version, True))
     backtest = pd.concat(backtests, ignore_index=True)
 
-    residuals = backtest.rename(
-        columns={"predicted_quantity": "predicted", "actual_quantity": "actual"}
-    )
-    with_intervals = []
-    for origin in origins:
-        others = residuals[residuals["cutoff_date"] != origin]
-        quantiles = conformal_quantiles(others if len(others) else residuals, LEVELS, config)
-        with_intervals.append(
-            add_intervals(
-                backtest[backtest["cutoff_date"] == origin], quantiles, config, allow_negative
-            )
-        )
-
     # The final fit's window ends at the latest cut-off it learns from.
     as_of = frame.loc[~frame["is_scoring_row"].astype(bool), "cutoff_date"].max()
     train_rows = frame[
@@ -548,10 +381,7 @@ def train(frame: pd.DataFrame, config: ForecastConfig) -> TrainedForecast:
         version=model_version(config, features, train_rows),
         features=features,
         categories=categories,
-        backtest=_as_dates(pd.concat(with_intervals, ignore_index=True))[OUTPUT_COLUMNS],
-        quantiles=_keyed(conformal_quantiles(residuals, LEVELS, config)),
-        horizon_buckets=list(config.horizon_buckets),
-        allow_negative=allow_negative,
+        backtest=_as_dates(backtest)[OUTPUT_COLUMNS],
         training_start=train_rows["target_date"].min(),
         training_end=train_rows["target_date"].max(),
     )
@@ -569,17 +399,11 @@ def score(
     *,
     version: str,
     categories: dict[str, list[str]],
-    quantiles: dict[str, float],
-    horizon_buckets: Sequence[int],
-    allow_negative: bool,
-    config: ForecastConfig,
 ) -> pd.DataFrame:
     """The published forecast: the scoring rows of ``frame`` predicted by a (possibly
-    stored) booster, with intervals from its stored calibration."""
+    stored) booster (the booster carries its scaling)."""
     scoring = _typed(frame[frame["is_scoring_row"]], categories)
-    config = ForecastConfig(**{**asdict(config), "horizon_buckets": tuple(horizon_buckets)})
     published = _predictions(scoring, predict(booster, scoring), version, False)
-    published = add_intervals(published, _unkeyed(quantiles), config, allow_negative)
     return _as_dates(published)[OUTPUT_COLUMNS]
 
 
@@ -596,10 +420,6 @@ def forecast(frame: pd.DataFrame, config: ForecastConfig) -> pd.DataFrame:
         frame,
         version=trained.version,
         categories=trained.categories,
-        quantiles=trained.quantiles,
-        horizon_buckets=trained.horizon_buckets,
-        allow_negative=trained.allow_negative,
-        config=config,
     )
     return pd.concat([trained.backtest, published], ignore_index=True)
 
@@ -662,12 +482,7 @@ def xgboost_candidate(frame: pd.DataFrame, mapping: dict[str, Any]) -> Any:
         training_start=trained.training_start.date(),
         training_end=trained.training_end.date(),
         backtest=trained.backtest,
-        calibration={
-            "quantiles": trained.quantiles,
-            "horizon_buckets": trained.horizon_buckets,
-            "allow_negative": trained.allow_negative,
-            "categories": trained.categories,
-        },
+        calibration={"categories": trained.categories},
         artifact_format="xgboost-ubj",
         artifact=booster_bytes(trained.booster),
         reference_sample=reference_sample(frame, trained.features),
@@ -691,10 +506,6 @@ def score_registered(frame: pd.DataFrame, row: dict[str, Any]) -> pd.DataFrame:
         frame[[*[c for c in frame.columns if c in NOT_FEATURES], *features]],
         version=row["model_version"],
         categories=calibration["categories"],
-        quantiles=calibration["quantiles"],
-        horizon_buckets=calibration["horizon_buckets"],
-        allow_negative=calibration["allow_negative"],
-        config=ForecastConfig.from_mapping(json.loads(row["config_json"])),
     )
     backtest = from_parquet_bytes(row["backtest_predictions"])
     return pd.concat([backtest[OUTPUT_COLUMNS], published], ignore_index=True)

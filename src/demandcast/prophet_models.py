@@ -56,7 +56,8 @@ SEASONALITY_MODES = ("additive", "multiplicative")
 
 @dataclass(frozen=True)
 class ProphetConfig:
-    """Settings of the Prophet forecasts (YAML config key ``prophet``).
+    """Settings of the Prophet forecasts, every one from the YAML config (key ``prophet``
+    in python_models/_python_models.yml): no setting has a default here.
 
     Attributes:
         max_series: At most this many aggregates are fitted per origin (var
@@ -72,24 +73,24 @@ class ProphetConfig:
             (aggregates with a negative value are fitted untransformed).
     """
 
-    max_series: int = 40
-    workers: int = 0
-    backtest_origins: int = 3
-    seasonality_mode: str = "multiplicative"
-    changepoint_prior_scale: float = 0.05
-    history_periods: int = 0
-    yearly_min_days: int = 364
-    transform: str = "none"
+    max_series: int
+    workers: int
+    backtest_origins: int
+    seasonality_mode: str
+    changepoint_prior_scale: float
+    history_periods: int
+    yearly_min_days: int
+    transform: str
 
     @classmethod
     def from_mapping(cls, mapping: dict[str, Any] | None) -> ProphetConfig:
         """Build from a plain mapping (dbt config); unknown keys and bad values are an
         error (max_series is var prophet_max_series, rendered as text by dbt)."""
-        values = dict(mapping or {})
-        unknown = set(values) - set(cls.__dataclass_fields__)
-        if unknown:
-            raise ValueError(f"unknown prophet config keys: {sorted(unknown)}")
-        values = with_integer_origins(values)
+        from demandcast.registry import checked_config
+
+        values = with_integer_origins(
+            checked_config("prophet", mapping, list(cls.__dataclass_fields__), complete=True)
+        )
         if "max_series" in values:
             try:
                 values["max_series"] = int(values["max_series"])
@@ -116,7 +117,8 @@ class ProphetConfig:
 class FitTask:
     """One Prophet fit: an aggregate's history up to an origin, and the dates to forecast.
 
-    ``level_id`` is the aggregate's key (:func:`aggregate_key`)."""
+    ``level_id`` is the aggregate's key (:func:`aggregate_key`); ``period_days`` the
+    length of a period (stg_run_context.period_days, derived once by the dbt macro)."""
 
     level_id: str
     origin: pd.Timestamp
@@ -124,6 +126,7 @@ class FitTask:
     future: list[pd.Timestamp]
     holidays: pd.DataFrame  # ds, holiday
     frequency: str
+    period_days: int
     config: ProphetConfig
     keep_model: bool
 
@@ -154,8 +157,8 @@ def fit_one(task: FitTask) -> tuple[str, pd.Timestamp, np.ndarray, str | None]:
     _quiet()
 
     span_days = (task.history["ds"].max() - task.history["ds"].min()).days
-    if task.frequency == "week":
-        span_days += 7
+    # n periods of history cover their dates' span plus one period.
+    span_days += task.period_days
     model = Prophet(
         growth="linear",
         yearly_seasonality=span_days >= task.config.yearly_min_days,
@@ -310,6 +313,7 @@ def _tasks(
     future_by_origin: dict[pd.Timestamp, list[pd.Timestamp]],
     holidays: pd.DataFrame,
     frequency: str,
+    period_days: int,
     config: ProphetConfig,
     final_origin: pd.Timestamp | None,
 ) -> list[FitTask]:
@@ -331,6 +335,7 @@ def _tasks(
                     future=future_by_origin[origin],
                     holidays=holidays,
                     frequency=frequency,
+                    period_days=period_days,
                     config=config,
                     keep_model=origin == final_origin,
                 )
@@ -370,8 +375,6 @@ def _finish(merged: pd.DataFrame, version: str, backtest: bool) -> pd.DataFrame:
     out["model_name"] = "prophet"
     out["model_version"] = version
     out["is_backtest"] = backtest
-    for column in ("lower_80", "upper_80", "lower_95", "upper_95"):
-        out[column] = np.nan
     out["actual_quantity"] = out["target_quantity"]
     for column in ("cutoff_date", "target_date"):
         out[column] = pd.to_datetime(out[column]).dt.date
@@ -430,6 +433,7 @@ def prophet_candidate(
     events: pd.DataFrame,
     mapping: dict[str, Any],
     frequency: str,
+    period_days: int,
 ) -> Any:
     """Backtest and train one Prophet configuration: a registry Candidate.
 
@@ -443,6 +447,7 @@ def prophet_candidate(
         events: The national rows of int_calendar_events (event_date, event_name).
         mapping: The ``prophet`` config.
         frequency: day or week.
+        period_days: Length of a period in days (stg_run_context.period_days).
     """
     from demandcast.registry import Candidate
 
@@ -458,7 +463,15 @@ def prophet_candidate(
     future = _future(rows, [*origins, scoring_cutoff])
     future[final_origin] = future[scoring_cutoff]
     tasks = _tasks(
-        history, keys, [*origins, final_origin], future, holidays, frequency, config, final_origin
+        history,
+        keys,
+        [*origins, final_origin],
+        future,
+        holidays,
+        frequency,
+        period_days,
+        config,
+        final_origin,
     )
     print(f"prophet: {len(keys)} aggregates x {len(origins) + 1} origins = {len(tasks)} fits")
     results = run_fits(tasks, config.workers)

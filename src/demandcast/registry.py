@@ -41,6 +41,8 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
+from demandcast import metrics
+
 CHAMPION = "champion"
 CHALLENGER = "challenger"
 RETIRED = "retired"
@@ -75,6 +77,28 @@ REGISTRY_COLUMNS = [
 ]
 
 
+class MissingConfigKeys(ValueError):
+    """A configuration lacks settings the code has no default for (a YAML without them, or
+    a stored version trained before a setting existed)."""
+
+
+def checked_config(
+    kind: str, mapping: Mapping[str, Any] | None, fields: Sequence[str], *, complete: bool
+) -> dict[str, Any]:
+    """A copy of a config mapping whose keys are all among ``fields`` (and, when
+    ``complete``, include every one of them); the error names the keys."""
+    values = dict(mapping or {})
+    unknown = set(values) - set(fields)
+    if unknown:
+        raise ValueError(f"unknown {kind} config keys: {sorted(unknown)}")
+    missing = set(fields) - set(values)
+    if complete and missing:
+        raise MissingConfigKeys(
+            f"{kind} config (python_models/_python_models.yml) lacks keys: {sorted(missing)}"
+        )
+    return values
+
+
 @dataclass(frozen=True)
 class RegistrySettings:
     """Registry rules, from the model's YAML config (which reads vars).
@@ -101,10 +125,7 @@ class RegistrySettings:
     def from_mapping(cls, mapping: Mapping[str, Any] | None) -> RegistrySettings:
         """Build from a plain mapping; unknown keys are an error. Text booleans from
         rendered YAML ("True", "false") are read as booleans."""
-        values = dict(mapping or {})
-        unknown = set(values) - set(cls.__dataclass_fields__)
-        if unknown:
-            raise ValueError(f"unknown registry config keys: {sorted(unknown)}")
+        values = checked_config("registry", mapping, list(cls.__dataclass_fields__), complete=False)
         if isinstance(values.get("force_retrain"), str):
             values["force_retrain"] = values["force_retrain"].strip().lower() in ("true", "1")
         for name, kind in (("promotion_margin", float), ("max_age_days", int)):
@@ -142,8 +163,8 @@ class Candidate:
         training_end: Last period trained on.
         backtest: Backtest predictions (store_id, item_id, cutoff_date, horizon_step,
             predicted_quantity, actual_quantity, ...).
-        calibration: What scoring needs besides the artifact (interval quantiles,
-            categorical vocabularies...).
+        calibration: What scoring needs besides the artifact (categorical vocabularies,
+            fitted aggregates...).
         artifact_format: How ``artifact`` is serialised.
         artifact: The fitted model(s) as bytes.
         reference_sample: Feature rows of the training window, for drift monitoring.
@@ -165,34 +186,23 @@ class Candidate:
     @property
     def backtest_wape(self) -> float:
         """Pooled WAPE over the backtest rows (a missing prediction counts as 0)."""
-        return wape(self.backtest)
-
-
-def wape(backtest: pd.DataFrame) -> float:
-    """sum |actual - predicted| / sum |actual| (a missing prediction counts as 0)."""
-    actual = backtest["actual_quantity"].astype("float64")
-    error = (actual - backtest["predicted_quantity"].fillna(0).astype("float64")).abs().sum()
-    scale = actual.abs().sum()
-    return float(error / scale) if scale > 0 else float("nan")
+        return backtest_metrics(self.backtest)["wape"]
 
 
 def backtest_metrics(backtest: pd.DataFrame) -> dict[str, float]:
-    """Pooled MAE, WAPE and bias of backtest rows (and 80/95% coverage when present)."""
-    actual = backtest["actual_quantity"].astype("float64")
-    predicted = backtest["predicted_quantity"].fillna(0).astype("float64")
-    scale = float(actual.abs().sum()) or float("nan")
-    metrics = {
+    """Pooled MAE, WAPE and bias of a fresh candidate's backtest rows (not yet in the
+    warehouse, so computed here, by demandcast.metrics). A missing prediction counts as 0,
+    the rule of the SQL macro wape, so live and backtest WAPE compare like with like.
+    Interval coverage is forecast_candidates' (backtest_metrics), not the registry's."""
+    actual = backtest["actual_quantity"].astype("float64").to_numpy()
+    predicted = backtest["predicted_quantity"].fillna(0).astype("float64").to_numpy()
+    scale = float(abs(actual).sum()) or float("nan")
+    return {
         "rows": float(len(backtest)),
-        "mae": float((actual - predicted).abs().mean()),
-        "wape": wape(backtest),
+        "mae": metrics.mae(actual, predicted),
+        "wape": metrics.wape(actual, predicted),
         "bias": float((predicted - actual).sum() / scale),
     }
-    for level in ("80", "95"):
-        lower, upper = f"lower_{level}", f"upper_{level}"
-        if lower in backtest and backtest[lower].notna().any():
-            inside = (actual >= backtest[lower]) & (actual <= backtest[upper])
-            metrics[f"coverage_{level}"] = float(inside.mean())
-    return metrics
 
 
 def to_parquet_bytes(frame: pd.DataFrame) -> bytes:
@@ -596,7 +606,10 @@ def _champion_wape(
     champion_config = json.loads(champion["config_json"])
     if champion_config == json.loads(_json(challenger.config)):
         return None, "refit of the champion's configuration on current data"
-    rerun = trainer(champion_config)
+    try:
+        rerun = trainer(champion_config)
+    except MissingConfigKeys as error:
+        return None, f"the champion's configuration predates settings the code requires ({error})"
     return rerun.backtest_wape, ""
 
 

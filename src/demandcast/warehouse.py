@@ -63,6 +63,12 @@ def untrained_reason(relation: Any) -> str | None:
     return None if bool(row["has_enough_history"]) else str(row["history_message"])
 
 
+def run_setting(relation: Any, column: str) -> int:
+    """A whole-number setting of the run from stg_run_context (period_days,
+    training_window_days): derived once, in SQL, from the vars and the frequency."""
+    return int(to_pandas(relation)[column].iloc[0])
+
+
 def previous_rows(dbt: Any, session: Any) -> pd.DataFrame:
     """The rows of an incremental model as they were before this run (empty the first
     time and on --full-refresh)."""

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import DEMO_WAREHOUSE_GROUP, Warehouse
+from origin_oracle import cutoff_summary, origins_from_summary
 
 # Same worker as the other users of the shared demo build, so it is built once.
 pytestmark = [pytest.mark.integration, pytest.mark.xdist_group(DEMO_WAREHOUSE_GROUP)]
@@ -407,11 +408,10 @@ def test_forecast_sales_features_use_nothing_after_cutoff(
 def test_backtest_origins_flagged_in_the_warehouse_follow_the_origin_rule(
     demo_warehouse: Warehouse,
 ):
-    # int_forecast_features flags the origins in SQL; forecasting.origins_from_summary is
-    # the rule written independently in pandas (the latest fully known cut-offs, greedily
-    # a horizon apart). Both must pick the same cut-offs.
-    from demandcast.forecasting import cutoff_summary, origins_from_summary
-
+    # int_forecast_features flags the origins in SQL (the one rule); origins_from_summary
+    # (tests/python/origin_oracle.py) is the rule written independently in pandas, as a
+    # test oracle only (the latest fully known cut-offs, greedily a horizon apart). Both
+    # must pick the same cut-offs.
     with duckdb.connect(str(demo_warehouse.path), read_only=True) as connection:
         rows = connection.execute(
             "select cutoff_date, is_scoring_row, horizon_step, target_date, target_quantity,"

@@ -58,9 +58,10 @@ def test_reruns_replace_history_and_new_origins_append(tmp_path: Path):
     assert third.scalar("select max(forecast_origin_date)::varchar from fct_forecasts") == earlier
 
 
+# Point forecasts and version (intervals are added downstream, in forecast_candidates).
 XGBOOST_PUBLISHED = (
-    "select store_id, item_id, target_date, model_version, predicted_quantity, lower_80, "
-    "upper_95 from forecast_xgboost where not is_backtest order by all"
+    "select store_id, item_id, target_date, model_version, predicted_quantity"
+    " from forecast_xgboost where not is_backtest order by all"
 )
 
 

@@ -30,7 +30,17 @@ FIRST = pd.Timestamp("2024-01-01")
 # Store volumes: S1 is the largest, S3 the smallest; one item per store.
 LEVELS = {"S1": 300.0, "S2": 200.0, "S3": 100.0}
 # A small, fast configuration pinned here (not the YAML defaults); one worker: no pool.
-TINY = {"max_series": 2, "workers": 1, "backtest_origins": 1, "yearly_min_days": 730}
+# Every setting pinned (ProphetConfig has no defaults; the shipped ones are in YAML).
+TINY = {
+    "max_series": 2,
+    "workers": 1,
+    "backtest_origins": 1,
+    "seasonality_mode": "multiplicative",
+    "changepoint_prior_scale": 0.05,
+    "history_periods": 0,
+    "yearly_min_days": 730,
+    "transform": "none",
+}
 
 
 def _sales() -> pd.DataFrame:
@@ -116,7 +126,7 @@ def fitted() -> dict[str, object]:
     history = _history(sales)
     rows, shares = _rows_and_shares(sales)
     events = pd.DataFrame(columns=["event_date", "event_name"])
-    candidate = prophet_candidate(history, rows, shares, events, TINY, "day")
+    candidate = prophet_candidate(history, rows, shares, events, TINY, "day", 1)
     registry_row = {
         "model_version": candidate.version,
         "calibration_json": json.dumps(candidate.calibration),
@@ -163,6 +173,7 @@ def test_a_series_outside_the_fitted_aggregates_is_the_total_fit_times_its_share
             future=future,
             holidays=pd.DataFrame(columns=["ds", "holiday"]),
             frequency="day",
+            period_days=1,
             config=ProphetConfig.from_mapping(TINY),
             keep_model=False,
         )
@@ -173,17 +184,24 @@ def test_a_series_outside_the_fitted_aggregates_is_the_total_fit_times_its_share
 
 
 def test_fit_budget_comes_from_the_config(fitted):
-    assert ProphetConfig.from_mapping({"max_series": "7"}).max_series == 7
+    assert ProphetConfig.from_mapping({**TINY, "max_series": "7"}).max_series == 7
     history = fitted["history"]
     assert select_aggregates(history, 3) == ["store:S1", "store:S2", "store:S3"]
     assert select_aggregates(history, 2) == ["store:S1", "total:all"]
     assert select_aggregates(history, 1) == ["total:all"]
     with pytest.raises(ValueError, match="prophet_max_series"):
-        ProphetConfig.from_mapping({"max_series": "lots"})
+        ProphetConfig.from_mapping({**TINY, "max_series": "lots"})
     with pytest.raises(ValueError, match="prophet_max_series"):
-        ProphetConfig.from_mapping({"max_series": 0})
+        ProphetConfig.from_mapping({**TINY, "max_series": 0})
     with pytest.raises(ValueError, match="transform"):
-        ProphetConfig.from_mapping({"transform": "sqrt"})
+        ProphetConfig.from_mapping({**TINY, "transform": "sqrt"})
+
+
+def test_every_prophet_setting_comes_from_the_config():
+    # No code defaults: a setting left out of the YAML is an error naming it.
+    without = {key: value for key, value in TINY.items() if key != "changepoint_prior_scale"}
+    with pytest.raises(ValueError, match=r"lacks keys: \['changepoint_prior_scale'\]"):
+        ProphetConfig.from_mapping(without)
 
 
 def test_three_level_chain_spends_the_budget_on_the_coarsest_whole_level_first():

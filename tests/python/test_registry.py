@@ -15,6 +15,7 @@ from demandcast.registry import (
     CHAMPION,
     RETIRED,
     Candidate,
+    MissingConfigKeys,
     RegistrySettings,
     RunContext,
     from_parquet_bytes,
@@ -200,6 +201,34 @@ def test_same_configuration_on_newer_data_replaces_the_champion():
     registry = run(registry, FakeTrainer(data="data-3"), {"error": 0.10}, as_of=later)
     row = champion(registry)
     assert row["model_version"] != old and "refit" in row["promotion_decision"]
+
+
+class StrictTrainer(FakeTrainer):
+    """A trainer whose configs must name ``error`` and ``rounds`` (as the real ones must
+    name every setting): an older champion's config without ``rounds`` cannot be re-run."""
+
+    def __call__(self, config: dict[str, Any]) -> Candidate:
+        if "rounds" not in config:
+            raise MissingConfigKeys("test config lacks keys: ['rounds']")
+        return super().__call__(config)
+
+
+def test_a_champion_whose_config_predates_a_required_setting_is_replaced():
+    registry = run(pd.DataFrame(), FakeTrainer(), {"error": 0.05})
+    # The stored champion's config as an older code version wrote it (no "rounds").
+    registry["config_json"] = json.dumps({"error": 0.05})
+    registry = run(registry, StrictTrainer(), {"rounds": 100, "error": 0.2}, force_retrain=True)
+    row = champion(registry)
+    assert json.loads(row["config_json"]) == {"rounds": 100, "error": 0.2}
+    assert "predates settings" in row["promotion_decision"]
+
+
+def test_backtest_wape_counts_a_missing_prediction_as_zero():
+    # The rule of the SQL macro wape, so live and backtest WAPE compare like with like.
+    candidate = FakeTrainer()({"error": 0.10})
+    candidate.backtest.loc[0, "predicted_quantity"] = None
+    # |100 - 0| + 3 x |100 - 110| over 4 x 100.
+    assert candidate.backtest_wape == pytest.approx((100 + 3 * 10) / 400)
 
 
 def test_a_champion_that_cannot_score_the_new_features_is_replaced():

@@ -4,7 +4,9 @@
     segment_id ('all' for every segment). Metrics: see macro accuracy_metrics, plus MASE
     (error / the series' in-sample seasonal-naive error up to the origin) and WMAE
     (holiday periods weigh var wmae_holiday_weight). The final forecast's backtest rows
-    are the selected models' own, so its figures carry the selection's optimism. -#}
+    are the selected models' own, so its figures carry the selection's optimism.
+    Provenance: model_version is the candidate's scoring version (model_selection); for
+    'final' the selected versions joined by '+'; invocation_id is this run's. -#}
 
 with
 
@@ -13,9 +15,36 @@ candidates as (
     where is_backtest
 ),
 
-selection as (
+model_selection as (
     select * from {{ ref('model_selection') }}
+),
+
+selection as (
+    select * from model_selection
     where is_selected
+),
+
+candidate_versions as (
+    select distinct
+        model_name,
+        model_version
+    from model_selection
+),
+
+final_version as (
+    select
+        'final' as model_name,
+        {{ dbt.listagg('model_version', "'+'", 'order by model_version') }} as model_version
+    from (
+        select distinct model_version
+        from selection
+    ) as selected_versions
+),
+
+versions as (
+    select * from candidate_versions
+    union all
+    select * from final_version
 ),
 
 scales as (
@@ -79,7 +108,13 @@ grouped as (
 ),
 
 final as (
-    select * from grouped
+    select
+        grouped.*,
+        versions.model_version,
+        {{ sql_string(invocation_id) }} as invocation_id
+    from grouped
+    left join versions
+        on grouped.model_name = versions.model_name
 )
 
 select * from final

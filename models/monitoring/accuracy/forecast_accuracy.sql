@@ -3,7 +3,9 @@
     horizon_bucket and segment_id ('all' rows aggregate a dimension away): WAPE, MAE,
     bias, MASE (scale: the series' latest in-sample seasonal-naive error), interval
     coverage, forecast value added against seasonal naive (1 - WAPE / seasonal naive's
-    WAPE on the same rows), and the ratio of live WAPE to the version's backtest WAPE. -#}
+    WAPE on the same rows), and the ratio of live WAPE to the version's backtest WAPE.
+    A missing prediction counts as 0 in every metric, as in backtest_metrics and the
+    registry's backtest_wape (macro wape), so the ratio compares like with like. -#}
 
 with
 
@@ -67,16 +69,15 @@ grouped as (
         count(*) as row_count,
         max(target_date) as latest_target_date,
         sum(abs(actual_quantity)) as actual_total,
-        avg(abs(predicted_quantity - actual_quantity)) as mae,
-        sum(abs(predicted_quantity - actual_quantity)) / nullif(sum(abs(actual_quantity)), 0) as wape,
-        sum(predicted_quantity - actual_quantity) / nullif(sum(abs(actual_quantity)), 0) as bias,
-        avg(abs(predicted_quantity - actual_quantity) / nullif(mase_scale, 0)) as mase,
+        avg(abs(coalesce(predicted_quantity, 0) - actual_quantity)) as mae,
+        {{ wape() }} as wape,
+        sum(coalesce(predicted_quantity, 0) - actual_quantity) / nullif(sum(abs(actual_quantity)), 0) as bias,
+        avg(abs(coalesce(predicted_quantity, 0) - actual_quantity) / nullif(mase_scale, 0)) as mase,
         avg(case when lower_80 is not null then (actual_quantity between lower_80 and upper_80)::int end)
             as coverage_80,
         avg(case when lower_95 is not null then (actual_quantity between lower_95 and upper_95)::int end)
             as coverage_95,
-        sum(abs(coalesce(seasonal_naive_quantity, 0) - actual_quantity))
-        / nullif(sum(abs(actual_quantity)), 0) as seasonal_naive_wape
+        {{ wape(predicted='seasonal_naive_quantity') }} as seasonal_naive_wape
     from joined
     group by
         model_name, model_version, forecast_origin_date
