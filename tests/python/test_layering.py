@@ -1,0 +1,124 @@
+"""No arrow runs backwards through the layers (issue 15; STYLE.md, house style 1 and 11).
+
+The layers, in data-flow order, are named by where a model's file lives:
+
+    staging < intermediate < training < scoring < marts < monitoring < publishing
+
+``models/staging``, ``models/intermediate``, ``models/marts`` and ``models/monitoring``
+hold the SQL layers; ``python_models/training``, ``scoring``, ``monitoring`` and
+``publishing`` the Python steps. A model may read models of its own layer or of earlier
+ones. Seeds and sources come before every layer. The alert feedback loop (monitoring into
+training) goes through the declared source ``feedback.alert_history``, not a ref, so it is
+no edge between models here; what the source is for is said in its YAML.
+
+The test reads the manifest of ``dbt parse`` (written into a temporary target folder) and
+fails on every model that depends on a model of a later layer, or that lives where no
+layer is defined.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from demandcast.project import run_dbt
+
+LAYERS = (
+    "staging",
+    "intermediate",
+    "training",
+    "scoring",
+    "marts",
+    "monitoring",
+    "publishing",
+)
+# Folder (first two path parts) of each layer.
+LAYER_FOLDERS = {
+    ("models", "staging"): "staging",
+    ("models", "intermediate"): "intermediate",
+    ("python_models", "training"): "training",
+    ("python_models", "scoring"): "scoring",
+    ("models", "marts"): "marts",
+    ("models", "monitoring"): "monitoring",
+    ("python_models", "monitoring"): "monitoring",
+    ("python_models", "publishing"): "publishing",
+}
+
+
+def layer_of(path: str) -> str | None:
+    """The layer of a model file (its path inside the project), or None if its folder
+    is not a layer."""
+    parts = tuple(Path(path).parts[:2])
+    return LAYER_FOLDERS.get(parts)  # type: ignore[call-overload]
+
+
+def layering_violations(manifest: Mapping[str, Any]) -> list[str]:
+    """One line per model of the project outside every layer, and per dependency of a
+    model on a model of a later layer."""
+    models = {
+        unique_id: node
+        for unique_id, node in manifest["nodes"].items()
+        if node["resource_type"] == "model"
+    }
+    rank = {layer: position for position, layer in enumerate(LAYERS)}
+    problems = []
+    for node in sorted(models.values(), key=lambda node: node["name"]):
+        path = node["original_file_path"]
+        layer = layer_of(path)
+        if layer is None:
+            problems.append(f"{node['name']} ({path}): not in a layer folder")
+            continue
+        for parent_id in node["depends_on"]["nodes"]:
+            parent = models.get(parent_id)
+            if parent is None:  # a seed or a source: before every layer
+                continue
+            parent_layer = layer_of(parent["original_file_path"])
+            if parent_layer is not None and rank[parent_layer] > rank[layer]:
+                problems.append(
+                    f"{node['name']} ({layer}, {path}) reads {parent['name']} "
+                    f"({parent_layer}, {parent['original_file_path']})"
+                )
+    return problems
+
+
+def manifest_node(name: str, path: str, *parents: str) -> tuple[str, dict[str, Any]]:
+    return f"model.p.{name}", {
+        "name": name,
+        "resource_type": "model",
+        "original_file_path": path,
+        "depends_on": {"nodes": [f"model.p.{parent}" for parent in parents]},
+    }
+
+
+def test_a_backward_arrow_and_a_model_outside_the_layers_are_reported():
+    manifest = {
+        "nodes": dict(
+            [
+                manifest_node("stg_sales", "models/staging/stg_sales.sql"),
+                manifest_node("int_scale", "models/intermediate/int_scale.sql", "forecast"),
+                manifest_node("forecast", "python_models/scoring/forecast.py", "stg_sales"),
+                manifest_node("loose", "python_models/loose.py", "stg_sales"),
+                manifest_node("alerts", "models/monitoring/alerts.sql", "forecast"),
+            ]
+        )
+    }
+    assert layering_violations(manifest) == [
+        "int_scale (intermediate, models/intermediate/int_scale.sql) reads forecast "
+        "(scoring, python_models/scoring/forecast.py)",
+        "loose (python_models/loose.py): not in a layer folder",
+    ]
+
+
+@pytest.mark.integration
+def test_no_model_reads_a_model_of_a_later_layer(tmp_path: Path):
+    result = run_dbt(
+        ["parse"], database_path=tmp_path / "parse.duckdb", target_path=tmp_path / "target"
+    )
+    assert result.ok, result.output[-4000:]
+    manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
+    problems = layering_violations(manifest)
+    assert not problems, "\n".join(problems)
