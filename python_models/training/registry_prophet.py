@@ -22,12 +22,19 @@ def model(dbt, session):
         dbt.ref("int_calendar_events"), "store_match_column is null", ["event_date", "event_name"]
     )
     frequency = dbt.config.get("frequency")
+    # The feedback loop: earlier runs' alerts (a source, as a ref would be a cycle).
+    alert_history = (
+        dbt.source("feedback", "alert_history")
+        if warehouse.feedback_source_exists(session)
+        else None
+    )
     return warehouse.registry_run(
         dbt,
         session,
         algorithm="prophet",
         features=[],
         run_context_relation=dbt.ref("stg_run_context"),
+        alert_history=alert_history,
         config=dbt.config.get("prophet"),
         registry_config=dbt.config.get("registry"),
         trainer=lambda config: prophet_candidate(history, rows, shares, events, config, frequency),

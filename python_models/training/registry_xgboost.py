@@ -18,12 +18,19 @@ def model(dbt, session):
     )
     features = dbt.ref("int_forecast_features")
     columns = warehouse.column_names(features)
+    # The feedback loop: earlier runs' alerts (a source, as a ref would be a cycle).
+    alert_history = (
+        dbt.source("feedback", "alert_history")
+        if warehouse.feedback_source_exists(session)
+        else None
+    )
     return warehouse.registry_run(
         dbt,
         session,
         algorithm="xgboost",
         features=feature_columns(columns),
         run_context_relation=dbt.ref("stg_run_context"),
+        alert_history=alert_history,
         config=dbt.config.get("xgboost"),
         registry_config=dbt.config.get("registry"),
         trainer=lambda config: xgboost_candidate(
