@@ -7,9 +7,11 @@ The layers, in data-flow order, are named by where a model's file lives:
 ``models/staging``, ``models/intermediate``, ``models/marts`` and ``models/monitoring``
 hold the SQL layers; ``python_models/training``, ``scoring``, ``monitoring`` and
 ``publishing`` the Python steps. A model may read models of its own layer or of earlier
-ones. Seeds and sources come before every layer. The alert feedback loop (monitoring into
-training) goes through the declared source ``feedback.alert_history``, not a ref, so it is
-no edge between models here; what the source is for is said in its YAML.
+ones. Seeds come before every layer; only staging reads the raw sources. The alert
+feedback loop (monitoring into training) goes through the declared source
+``feedback.alert_history``, not a ref (that would be a cycle), so it is no edge between
+models here; a later layer may read a source only when, like that one, its
+``meta.written_by`` names the incremental history model that writes it.
 
 The test reads the manifest of ``dbt parse`` (written into a temporary target folder) and
 fails on every model that depends on a model of a later layer, or that lives where no
@@ -73,8 +75,11 @@ def layering_violations(manifest: Mapping[str, Any]) -> list[str]:
             problems.append(f"{node['name']} ({path}): not in a layer folder")
             continue
         for parent_id in node["depends_on"]["nodes"]:
+            if parent_id.startswith("source."):
+                problems += source_problems(node, layer, manifest, parent_id)
+                continue
             parent = models.get(parent_id)
-            if parent is None:  # a seed or a source: before every layer
+            if parent is None:  # a seed: before every layer
                 continue
             parent_layer = layer_of(parent["original_file_path"])
             if parent_layer is not None and rank[parent_layer] > rank[layer]:
@@ -85,12 +90,39 @@ def layering_violations(manifest: Mapping[str, Any]) -> list[str]:
     return problems
 
 
-def manifest_node(name: str, path: str, *parents: str) -> tuple[str, dict[str, Any]]:
+def source_problems(
+    node: Mapping[str, Any], layer: str, manifest: Mapping[str, Any], source_id: str
+) -> list[str]:
+    """Only staging reads the raw sources; a later layer may read a source only when it
+    is a declared feedback loop: a source whose ``meta.written_by`` names the
+    incremental model (a history table) that writes it."""
+    writer_id = (manifest["sources"][source_id].get("meta") or {}).get("written_by")
+    if writer_id is None:
+        if layer == "staging":
+            return []
+        return [f"{node['name']} ({layer}) reads {source_id}, which is not a feedback source"]
+    writer = manifest["nodes"].get(writer_id)
+    if writer is None or writer["config"].get("materialized") != "incremental":
+        return [f"{source_id} (read by {node['name']}) is not written by an incremental model"]
+    return []
+
+
+def manifest_node(
+    name: str, path: str, *parents: str, materialized: str = "table"
+) -> tuple[str, dict[str, Any]]:
     return f"model.p.{name}", {
         "name": name,
         "resource_type": "model",
+        "config": {"materialized": materialized},
         "original_file_path": path,
-        "depends_on": {"nodes": [f"model.p.{parent}" for parent in parents]},
+        "depends_on": {
+            "nodes": [
+                f"source.p.{parent[len('source:') :]}"
+                if parent.startswith("source:")
+                else f"model.p.{parent}"
+                for parent in parents
+            ]
+        },
     }
 
 
@@ -98,18 +130,43 @@ def test_a_backward_arrow_and_a_model_outside_the_layers_are_reported():
     manifest = {
         "nodes": dict(
             [
-                manifest_node("stg_sales", "models/staging/stg_sales.sql"),
+                manifest_node("stg_sales", "models/staging/stg_sales.sql", "source:raw.sales"),
                 manifest_node("int_scale", "models/intermediate/int_scale.sql", "forecast"),
                 manifest_node("forecast", "python_models/scoring/forecast.py", "stg_sales"),
                 manifest_node("loose", "python_models/loose.py", "stg_sales"),
                 manifest_node("alerts", "models/monitoring/alerts.sql", "forecast"),
             ]
-        )
+        ),
+        "sources": {"source.p.raw.sales": {"meta": {}}},
     }
     assert layering_violations(manifest) == [
         "int_scale (intermediate, models/intermediate/int_scale.sql) reads forecast "
         "(scoring, python_models/scoring/forecast.py)",
         "loose (python_models/loose.py): not in a layer folder",
+    ]
+
+
+def test_a_later_layer_reads_only_feedback_sources_written_by_a_history_table():
+    manifest = {
+        "nodes": dict(
+            [
+                manifest_node("registry", "python_models/training/registry.py", "source:fb.h"),
+                manifest_node("scores", "python_models/scoring/scores.py", "source:raw.sales"),
+                manifest_node("drift", "python_models/monitoring/drift.py", "source:fb.t"),
+                manifest_node("history", "models/monitoring/h.sql", materialized="incremental"),
+                manifest_node("table", "models/monitoring/t.sql"),
+            ]
+        ),
+        "sources": {
+            "source.p.fb.h": {"meta": {"written_by": "model.p.history"}},
+            "source.p.fb.t": {"meta": {"written_by": "model.p.table"}},
+            "source.p.raw.sales": {"meta": {}},
+        },
+    }
+    problems = [line for line in layering_violations(manifest) if "source" in line]
+    assert problems == [
+        "source.p.fb.t (read by drift) is not written by an incremental model",
+        "scores (scoring) reads source.p.raw.sales, which is not a feedback source",
     ]
 
 
