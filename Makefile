@@ -46,8 +46,8 @@ replay: demo-data
 test: lint pytest dbt-test
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests python_models
+	$(BIN)/ruff format --check src tests python_models
 	$(BIN)/mypy
 	DEMANDCAST_DUCKDB_PATH=warehouse/lint.duckdb $(BIN)/sqlfluff lint models macros analyses
 

@@ -1,8 +1,15 @@
 {#- Gate: fails with one row per alert of the given severity in a monitoring_alerts-like
-    model. Give the test the same dbt severity (warn / error), so an error-level alert
-    stops dbt build before anything downstream (publishing) runs. -#}
-{% test no_alerts(model, alert_severity) %}
+    model; with current_run_only, only the alerts of this run (the invocation_id of
+    stg_run_context, which monitoring_alerts stamps on its rows): a history table such as
+    alert_history keeps earlier runs' alerts, which must not stop this run. Give the test
+    the same dbt severity (warn / error), so an error-level alert stops dbt build before
+    anything downstream (publishing) runs. -#}
+{% test no_alerts(model, alert_severity, current_run_only=false) %}
     select *
     from {{ model }}
-    where severity = '{{ alert_severity }}'
+    where
+        severity = '{{ alert_severity }}'
+        {%- if current_run_only %}
+            and invocation_id = (select invocation_id from {{ ref('stg_run_context') }})
+        {%- endif %}
 {% endtest %}

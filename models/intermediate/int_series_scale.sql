@@ -1,8 +1,10 @@
 {{ config(materialized='table') }}
 
-{#- The MASE scale of each series at each backtest origin: the mean absolute seasonal
-    difference (baseline_season_periods) of its periods up to the origin, i.e. the
-    in-sample error of seasonal naive. One row per store_id, item_id, cutoff_date. -#}
+{#- The MASE scale of each series at each forecast cut-off (int_forecast_cutoffs: the
+    backtest origins of every model, the grid cut-offs around them and the as-of date): the
+    mean absolute seasonal difference (baseline_season_periods) of its periods up to the
+    cut-off, i.e. the in-sample error of seasonal naive. One row per store_id, item_id,
+    cutoff_date. -#}
 
 {%- set season = feature_setting('baseline_season_periods') %}
 
@@ -13,7 +15,7 @@ gap_filled as (
 ),
 
 origins as (
-    select distinct cutoff_date from {{ ref('forecast_xgboost') }}
+    select cutoff_date from {{ ref('int_forecast_cutoffs') }}
 ),
 
 differences as (

@@ -1,7 +1,8 @@
 {#- Every alert of this run, one row each: the metric, its scope, the observed value, the
     threshold (vars alert_*), severity (var alert_severities), a suggested action, and
-    whether it asks the registry to retrain (read by registry_* on the next run, recorded
-    there as monitoring_trigger; one retrain per alert, see registry.pending_triggers). Gated by the no_alerts tests in _monitoring.yml. -#}
+    whether it asks the registry to retrain (kept across runs in alert_history, which
+    registry_* read on the next run and record as monitoring_trigger; one retrain per
+    alert, see registry.pending_triggers). Gated by the no_alerts tests on alert_history. -#}
 
 {%- set severities = var('alert_severities') %}
 {%- set horizon_days = feature_setting('forecast_horizon_periods') * period_days() %}

@@ -100,17 +100,25 @@ def database_folder(session: Any) -> str:
     return os.path.dirname(os.path.abspath(str(path)))
 
 
-def retraining_alerts(session: Any, algorithm: str) -> pd.DataFrame:
-    """Alerts of the previous run (monitoring_alerts) that ask to retrain this algorithm:
-    the feedback loop from monitoring to the registry. Which of them still count is
-    :func:`demandcast.registry.pending_triggers`' rule."""
-    if not table_exists(session, "monitoring_alerts"):
+def retraining_alerts(alert_history: Any | None, algorithm: str) -> pd.DataFrame:
+    """Alerts of earlier runs that ask to retrain this algorithm: the feedback loop from
+    monitoring to the registry. ``alert_history`` is the model's
+    ``dbt.source("feedback", "alert_history")`` (the alert_history table), or None on the
+    first run, before that table exists. Which alerts still count (not answered yet, on
+    the champion, raised after its data) is :func:`demandcast.registry.pending_triggers`'
+    rule."""
+    if alert_history is None:
         return pd.DataFrame(columns=ALERT_COLUMNS)
-    return query(
-        session,
-        f"select distinct {', '.join(ALERT_COLUMNS)} from monitoring_alerts"
-        f" where triggers_retraining and algorithm = '{algorithm}' order by all",
+    rows = to_pandas_where(
+        alert_history, f"triggers_retraining and algorithm = '{algorithm}'", ALERT_COLUMNS
     )
+    return rows.drop_duplicates().sort_values(ALERT_COLUMNS).reset_index(drop=True)
+
+
+def feedback_source_exists(session: Any) -> bool:
+    """Whether the alert_history table (source feedback.alert_history) exists yet: not
+    on the first run, nor after it is dropped."""
+    return table_exists(session, "alert_history")
 
 
 def answered_reasons(session: Any, algorithm: str) -> list[str]:
@@ -136,22 +144,25 @@ def registry_run(
     trainer: Trainer,
     run_context_relation: Any,
     history_relation: Any,
+    alert_history: Any | None,
     config: dict[str, Any],
     registry_config: dict[str, Any],
 ) -> pd.DataFrame:
     """One run of the registry rules inside a registry_* dbt Python model: its previous
-    rows, the previous run's retraining alerts and the decisions that answered alerts
-    before, the run context and the ``registry`` config, then
+    rows, earlier runs' retraining alerts and the decisions that answered alerts before,
+    the run context and the ``registry`` config, then
     :func:`demandcast.registry.run_registry`.
 
     When int_training_history says the history is too short, nothing is trained and no
     row changes (model_training_log records the decision ``untrained`` and why).
 
-    ``run_context_relation``, ``history_relation``, ``config`` and ``registry_config``
-    are the model's own ``dbt.ref("stg_run_context")``, ``dbt.ref("int_training_history")``,
-    ``dbt.config.get(<algorithm>)`` and ``dbt.config.get("registry")``: dbt finds a model's
-    refs and config keys by reading its file, so the model must make those calls itself
-    (made here, they return nothing)."""
+    ``run_context_relation``, ``history_relation``, ``alert_history``, ``config`` and
+    ``registry_config`` are the model's own ``dbt.ref("stg_run_context")``,
+    ``dbt.ref("int_training_history")``, ``dbt.source("feedback", "alert_history")``
+    (None before the table exists: :func:`feedback_source_exists`),
+    ``dbt.config.get(<algorithm>)`` and ``dbt.config.get("registry")``: dbt finds a
+    model's refs, sources and config keys by reading its file, so the model must make
+    those calls itself (made here, they return nothing)."""
     if untrained_reason(history_relation):
         return registry_frame({})
     return run_registry(
@@ -162,6 +173,6 @@ def registry_run(
         trainer=trainer,
         context=run_context(run_context_relation),
         settings=RegistrySettings.from_mapping(registry_config),
-        alerts=retraining_alerts(session, algorithm),
+        alerts=retraining_alerts(alert_history, algorithm),
         answered=answered_reasons(session, algorithm),
     )

@@ -37,6 +37,7 @@ TABLE_NAMES = [
     "monitoring_drift",
     "dq_run_metrics",
     "monitoring_alerts",
+    "alert_history",
     "inventory_recommendations",
 ]
 
@@ -118,8 +119,8 @@ CHILD = textwrap.dedent(
     ("hook", "stop_at"),
     [
         ("write_table", 1),  # one table written
-        ("write_table", 3),  # 3 of 12, as in the issue
-        ("write_table", 12),  # every table written, no manifest yet
+        ("write_table", 3),  # 3 of the set, as in the issue
+        ("write_table", len(TABLE_NAMES)),  # every table written, no manifest yet
         ("replace", 1),  # the new version complete, no pointer swapped
         ("replace", 2),  # the symlink swapped, the CURRENT file not yet
     ],

@@ -154,14 +154,30 @@ def test_an_alert_retrains_once_and_an_identical_rerun_publishes_the_same_foreca
     everything = {"selection": ["+published_tables"], "command": "build"}
     raised = project.run(**everything, **alerting)
     assert decision(raised)[0] == "reused"
-    assert raised.scalar(
-        "select count(*) from monitoring_alerts where triggers_retraining and algorithm = 'xgboost'"
+    raised_alerts = raised.rows(
+        "select alert_type, scope, invocation_id from monitoring_alerts"
+        " where triggers_retraining and algorithm = 'xgboost' order by all"
     )
+    assert raised_alerts
 
-    # The next run answers the alerts: it retrains on the as-of date's data.
+    # The next run answers the alerts, read back from alert_history (the declared source
+    # feedback.alert_history): it retrains on the as-of date's data.
     answered = project.run(**everything, **alerting)
     made, reasons, version = decision(answered)
     assert made == "trained_and_promoted" and "monitoring_trigger" in reasons
+    # alert_history keeps both runs' alerts: the second run added its own, and the
+    # first run's rows are still there as they were.
+    history = answered.rows(
+        "select alert_type, scope, invocation_id from alert_history"
+        " where triggers_retraining and algorithm = 'xgboost' order by all"
+    )
+    raised_run = raised_alerts[0][2]
+    assert [row for row in history if row[2] == raised_run] == raised_alerts
+    answered_run = answered.scalar("select invocation_id from stg_run_context")
+    assert answered_run != raised_run
+    assert answered.scalar(
+        f"select count(*) from alert_history where invocation_id = '{answered_run}'"
+    ) == answered.scalar("select count(*) from monitoring_alerts")
     answered_forecasts = published_forecasts(project)
     assert answered_forecasts.num_rows
 

@@ -107,7 +107,9 @@ def test_registry_reuses_retrains_and_a_pinned_version_reproduces_its_forecasts(
         "select model_version from model_registry where algorithm = 'xgboost'"
     )
     # The version was trained with the YAML's configuration, not a silent default.
-    models = yaml.safe_load((PROJECT_DIR / "python_models" / "_python_models.yml").read_text())
+    models = yaml.safe_load(
+        (PROJECT_DIR / "python_models" / "training" / "_training.yml").read_text()
+    )
     configured = next(m for m in models["models"] if m["name"] == "registry_xgboost")
     expected = configured["config"]["xgboost"]
     stored = json.loads(

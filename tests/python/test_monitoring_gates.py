@@ -30,9 +30,7 @@ def statuses(result: DbtResult) -> dict[str, str]:
 
 
 def gate(status: dict[str, str], severity: str) -> str:
-    return next(
-        v for k, v in status.items() if k.startswith(f"no_alerts_monitoring_alerts_{severity}")
-    )
+    return next(v for k, v in status.items() if k.startswith(f"no_alerts_alert_history_{severity}"))
 
 
 def test_gates_warn_stop_publishing_and_stay_quiet_inside_thresholds(tmp_path: Path):

@@ -21,6 +21,12 @@ def model(dbt, session):
     run_context = dbt.ref("stg_run_context")
     # The window in days is derived in SQL (var training_window_periods x period_days).
     window_days = warehouse.run_setting(run_context, "training_window_days")
+    # The feedback loop: earlier runs' alerts (a source, as a ref would be a cycle).
+    alert_history = (
+        dbt.source("feedback", "alert_history")
+        if warehouse.feedback_source_exists(session)
+        else None
+    )
     return warehouse.registry_run(
         dbt,
         session,
@@ -28,6 +34,7 @@ def model(dbt, session):
         features=feature_columns(columns),
         run_context_relation=run_context,
         history_relation=dbt.ref("int_training_history"),
+        alert_history=alert_history,
         config={**dbt.config.get("xgboost"), "training_window_days": window_days},
         registry_config=dbt.config.get("registry"),
         trainer=lambda config: xgboost_candidate(

@@ -23,6 +23,12 @@ def model(dbt, session):
     )
     frequency = dbt.config.get("frequency")
     period_days = warehouse.run_setting(dbt.ref("stg_run_context"), "period_days")
+    # The feedback loop: earlier runs' alerts (a source, as a ref would be a cycle).
+    alert_history = (
+        dbt.source("feedback", "alert_history")
+        if warehouse.feedback_source_exists(session)
+        else None
+    )
     return warehouse.registry_run(
         dbt,
         session,
@@ -30,6 +36,7 @@ def model(dbt, session):
         features=[],
         run_context_relation=dbt.ref("stg_run_context"),
         history_relation=dbt.ref("int_training_history"),
+        alert_history=alert_history,
         config=dbt.config.get("prophet"),
         registry_config=dbt.config.get("registry"),
         trainer=lambda config: prophet_candidate(

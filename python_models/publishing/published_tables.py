@@ -24,8 +24,10 @@ def model(dbt, session):
         "forecast_accuracy": dbt.ref("forecast_accuracy"),
         "monitoring_drift": dbt.ref("monitoring_drift"),
         "dq_run_metrics": dbt.ref("dq_run_metrics"),
-        # Downstream of the no_alerts gates: an error-level alert stops publishing.
         "monitoring_alerts": dbt.ref("monitoring_alerts"),
+        # Downstream of the no_alerts gates (on alert_history): an error-level alert
+        # stops publishing.
+        "alert_history": dbt.ref("alert_history"),
         "inventory_recommendations": dbt.ref("inventory_recommendations"),
     }
     folder = published_folder(
