@@ -25,8 +25,8 @@ $(BIN)/.bench-installed: $(BIN)/.installed pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	touch $@
 
-$(DEMO_DATA)/faults.json: $(BIN)/.installed src/demandcast/demo_data.py
-	$(BIN)/python -m demandcast.demo_data --out $(DEMO_DATA)
+$(DEMO_DATA)/faults.json: $(BIN)/.installed src/demandcast/tools/demo_data.py
+	$(BIN)/python -m demandcast.tools.demo_data --out $(DEMO_DATA)
 
 demo-data: $(DEMO_DATA)/faults.json
 
@@ -54,8 +54,8 @@ lint: $(BIN)/.installed
 pytest: $(BIN)/.installed
 	$(BIN)/pytest
 
-$(FIXTURE_DATA)/faults.json: $(BIN)/.installed src/demandcast/demo_data.py
-	$(BIN)/python -m demandcast.demo_data --out $(FIXTURE_DATA) --stores 4 --items 12 --days 400
+$(FIXTURE_DATA)/faults.json: $(BIN)/.installed src/demandcast/tools/demo_data.py
+	$(BIN)/python -m demandcast.tools.demo_data --out $(FIXTURE_DATA) --stores 4 --items 12 --days 400
 
 dbt-test: $(FIXTURE_DATA)/faults.json
 	rm -f $(TEST_DB)
@@ -67,17 +67,17 @@ dbt-test: $(FIXTURE_DATA)/faults.json
 ## LightGBM, statsforecast AutoETS) on what `dbt build` reads with the same preset and vars
 ## (preset guessed from DATA's files when not given); KEEP keeps the warehouses.
 bench: $(BIN)/.bench-installed
-	$(BIN)/python -m demandcast.bench accuracy $(if $(DATA),--data $(DATA)) \
+	$(BIN)/python -m demandcast.tools.bench accuracy $(if $(DATA),--data $(DATA)) \
 		$(if $(PRESET),--preset $(PRESET)) $(if $(VARS_FILE),--vars-file $(VARS_FILE)) \
 		$(if $(VARS),--vars '$(VARS)') $(if $(OUT),--out $(OUT)) $(if $(KEEP),--keep $(KEEP))
 
 ## make bench-scale DATA=path [OUT=file]: wall time and peak memory of dbt build.
 bench-scale: $(BIN)/.installed
-	$(BIN)/python -m demandcast.bench build $(if $(DATA),--data $(DATA)) $(if $(OUT),--out $(OUT))
+	$(BIN)/python -m demandcast.tools.bench build $(if $(DATA),--data $(DATA)) $(if $(OUT),--out $(OUT))
 
 ## make bench-features [SCALE=1.0]: feature model vs a bare DuckDB query, synthetic panel.
 bench-features: $(BIN)/.installed
-	$(BIN)/python -m demandcast.bench features $(if $(SCALE),--scale $(SCALE)) $(if $(OUT),--out $(OUT))
+	$(BIN)/python -m demandcast.tools.bench features $(if $(SCALE),--scale $(SCALE)) $(if $(OUT),--out $(OUT))
 
 clean:
 	rm -rf target logs warehouse/*.duckdb warehouse/*.wal data/demo data/fixtures

@@ -9,9 +9,9 @@ from typing import Any
 import duckdb
 import pytest
 
-from demandcast.demo_data import DemoConfig, generate_demo_data
-from demandcast.presets import canonical_vars
-from demandcast.project import PROJECT_DIR, DbtResult, run_dbt
+from demandcast.tools.demo_data import DemoConfig, generate_demo_data
+from demandcast.tools.presets import canonical_vars
+from demandcast.tools.project import PROJECT_DIR, DbtResult, run_dbt
 
 SHARED_DATA = PROJECT_DIR.parent / "shared" / "data"
 

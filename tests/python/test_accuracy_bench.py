@@ -11,10 +11,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from demandcast import accuracy, bench, presets
-from demandcast.demo_data import DemoConfig, generate_demo_data
-from demandcast.panels import Panel, read_panel
 from demandcast.publishing import read_published
+from demandcast.tools import accuracy, bench, presets
+from demandcast.tools.demo_data import DemoConfig, generate_demo_data
+from demandcast.tools.panels import Panel, read_panel
 
 FORECAST_COLUMNS = "store_id varchar, item_id varchar, target_date date, predicted_quantity double"
 

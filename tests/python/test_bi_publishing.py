@@ -19,10 +19,10 @@ import pandas as pd
 import pytest
 from conftest import FULL_BUILD
 
-from demandcast.demo_data import DemoConfig, generate_demo_data
-from demandcast.presets import canonical_vars
-from demandcast.project import run_dbt, start_dbt
 from demandcast.publishing import current_folder, publish, read_manifest, read_published
+from demandcast.tools.demo_data import DemoConfig, generate_demo_data
+from demandcast.tools.presets import canonical_vars
+from demandcast.tools.project import run_dbt, start_dbt
 
 # The tables published_tables publishes: a kill test on a set of the real size.
 TABLE_NAMES = [

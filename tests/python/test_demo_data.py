@@ -1,4 +1,4 @@
-"""Tests for the deterministic demo-data generator (demandcast.demo_data).
+"""Tests for the deterministic demo-data generator (demandcast.tools.demo_data).
 
 Every expectation is re-derived from the written CSV files with the ``csv`` module and the
 standard library, never from the generator's internals.
@@ -21,7 +21,13 @@ from typing import Any
 
 import pytest
 
-from demandcast.demo_data import ROW_FAULTS, DemoConfig, easter_sunday, generate_demo_data, main
+from demandcast.tools.demo_data import (
+    ROW_FAULTS,
+    DemoConfig,
+    easter_sunday,
+    generate_demo_data,
+    main,
+)
 
 SMALL = DemoConfig(n_stores=10, n_items=8, n_days=120, seed=7)
 SALES_HEADER = ["sales_date", "store_id", "item_id", "quantity"]

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from conftest import FULL_BUILD, BuildFn, Warehouse
 
-from demandcast.cli import main
-from demandcast.presets import favorita_vars
-from demandcast.project import run_dbt
+from demandcast.tools.cli import main
+from demandcast.tools.presets import favorita_vars
+from demandcast.tools.project import run_dbt
 
 pytestmark = pytest.mark.integration
 

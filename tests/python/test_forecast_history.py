@@ -15,10 +15,10 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import FULL_BUILD, Warehouse
 
-from demandcast.demo_data import DemoConfig, generate_demo_data
-from demandcast.presets import canonical_vars
-from demandcast.project import run_dbt
 from demandcast.publishing import current_folder
+from demandcast.tools.demo_data import DemoConfig, generate_demo_data
+from demandcast.tools.presets import canonical_vars
+from demandcast.tools.project import run_dbt
 
 pytestmark = pytest.mark.integration
 

@@ -10,9 +10,9 @@ import pytest
 import yaml
 from conftest import FULL_BUILD, Warehouse
 
-from demandcast.demo_data import DemoConfig, generate_demo_data
-from demandcast.presets import canonical_vars
-from demandcast.project import PROJECT_DIR, run_dbt
+from demandcast.tools.demo_data import DemoConfig, generate_demo_data
+from demandcast.tools.presets import canonical_vars
+from demandcast.tools.project import PROJECT_DIR, run_dbt
 
 pytestmark = pytest.mark.integration
 

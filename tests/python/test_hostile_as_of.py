@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from conftest import FULL_BUILD, BuildFn, write_text
 
-from demandcast.demo_data import DemoConfig, generate_demo_data
-from demandcast.presets import canonical_vars
+from demandcast.tools.demo_data import DemoConfig, generate_demo_data
+from demandcast.tools.presets import canonical_vars
 
 pytestmark = pytest.mark.integration
 

@@ -27,7 +27,7 @@ from typing import Any
 
 import pytest
 
-from demandcast.project import run_dbt
+from demandcast.tools.project import run_dbt
 
 LAYERS = (
     "staging",
@@ -167,3 +167,37 @@ def test_no_model_reads_a_model_of_a_later_layer(tmp_path: Path):
     manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
     problems = layering_violations(manifest)
     assert not problems, "\n".join(problems)
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def tooling_imports(path: Path) -> list[str]:
+    """The demandcast.tools imports of a Python file (``import ...`` and ``from ...``)."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        else:
+            continue
+        found += [
+            f"{path.relative_to(ROOT)}: {name}" for name in names if "demandcast.tools" in name
+        ]
+    return found
+
+
+def test_the_runtime_never_imports_the_tooling():
+    """What dbt imports (python_models/, the demandcast runtime modules) stays free of the
+    tooling (demandcast.tools: demo data, benchmarks, peers, replay, CLI)."""
+    runtime = [
+        *sorted((ROOT / "src" / "demandcast").glob("*.py")),
+        *sorted((ROOT / "python_models").rglob("*.py")),
+    ]
+    assert len(runtime) > 10  # the glob found the files
+    assert [line for path in runtime for line in tooling_imports(path)] == []
+    # The check sees an import when there is one.
+    assert tooling_imports(ROOT / "src" / "demandcast" / "tools" / "cli.py")

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from conftest import FULL_BUILD
 
-from demandcast.demo_data import DemoConfig, generate_demo_data
-from demandcast.presets import canonical_vars
-from demandcast.project import DbtResult, run_dbt
+from demandcast.tools.demo_data import DemoConfig, generate_demo_data
+from demandcast.tools.presets import canonical_vars
+from demandcast.tools.project import DbtResult, run_dbt
 
 pytestmark = pytest.mark.integration
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from demandcast import peers
+from demandcast.tools import peers
 
 SERIES = ["store_id", "item_id"]
 ORIGIN = dt.date(2024, 3, 31)
@@ -148,7 +148,7 @@ def test_peer_modules_are_not_imported_by_the_module():
     import sys
 
     code = (
-        "import sys, demandcast.peers, demandcast.accuracy; "
+        "import sys, demandcast.tools.peers, demandcast.tools.accuracy; "
         "print(any(m in sys.modules for m in ('mlforecast', 'lightgbm', 'statsforecast')))"
     )
     completed = subprocess.run(

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from demandcast.cli import main
-from demandcast.presets import canonical_vars, m5_vars, walmart_vars
+from demandcast.tools.cli import main
+from demandcast.tools.presets import canonical_vars, m5_vars, walmart_vars
 
 
 def test_walmart_preset_uses_only_the_files_present(tmp_path: Path):

@@ -22,9 +22,9 @@ from typing import Any
 import pytest
 from conftest import Warehouse, shared_data
 
-from demandcast.demo_data import DemoConfig, generate_demo_data
-from demandcast.presets import canonical_vars
-from demandcast.project import PROJECT_DIR, DbtResult
+from demandcast.tools.demo_data import DemoConfig, generate_demo_data
+from demandcast.tools.presets import canonical_vars
+from demandcast.tools.project import PROJECT_DIR, DbtResult
 
 pytestmark = pytest.mark.integration
 

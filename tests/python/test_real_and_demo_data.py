@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from conftest import FULL_BUILD, BuildFn, shared_data
 
-from demandcast.demo_data import ROW_FAULTS, DemoConfig, generate_demo_data
-from demandcast.presets import canonical_vars, m5_vars, walmart_vars
+from demandcast.tools.demo_data import ROW_FAULTS, DemoConfig, generate_demo_data
+from demandcast.tools.presets import canonical_vars, m5_vars, walmart_vars
 
 pytestmark = pytest.mark.integration
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from demandcast.demo_data import DemoConfig, generate_demo_data
-from demandcast.presets import canonical_vars
-from demandcast.project import run_dbt
+from demandcast.tools.demo_data import DemoConfig, generate_demo_data
+from demandcast.tools.presets import canonical_vars
+from demandcast.tools.project import run_dbt
 
 pytestmark = pytest.mark.integration
 

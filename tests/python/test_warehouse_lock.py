@@ -13,9 +13,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from demandcast.demo_data import DemoConfig, generate_demo_data
-from demandcast.presets import canonical_vars
-from demandcast.project import run_dbt
+from demandcast.tools.demo_data import DemoConfig, generate_demo_data
+from demandcast.tools.presets import canonical_vars
+from demandcast.tools.project import run_dbt
 from demandcast.warehouse_lock import WarehouseLockedError, check_write_lock
 
 # What the issue names: an idle read-only connection in another process.

@@ -1,7 +1,7 @@
 """Accuracy benchmark: the project's own forecasts against peer libraries, on the same rows.
 
 One run takes exactly what ``dbt build`` takes: a data folder, a var preset
-(``demandcast.presets``) and the user's vars merged over it, top-level keys replacing the
+(``demandcast.tools.presets``) and the user's vars merged over it, top-level keys replacing the
 preset's as dbt's ``--vars`` does. In a work folder it
 
 1. builds the project's staging and calendar (``path:models/staging`` and
@@ -46,10 +46,11 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from demandcast import metrics, peers
-from demandcast.panels import SERIES_COLUMNS, Panel
-from demandcast.presets import vars_for_preset
-from demandcast.project import run_dbt
+from demandcast import metrics
+from demandcast.tools import peers
+from demandcast.tools.panels import SERIES_COLUMNS, Panel
+from demandcast.tools.presets import vars_for_preset
+from demandcast.tools.project import run_dbt
 
 FORECAST_COLUMNS = ["model", *SERIES_COLUMNS, "target_date", "predicted_quantity"]
 PROJECT_PREFIX = "demandcast/"

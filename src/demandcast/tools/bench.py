@@ -1,22 +1,22 @@
 """Benchmarks: scripts that print figures, never timed assertions.
 
-    python -m demandcast.bench accuracy [--data DIR] [--preset NAME] [--vars YAML]
+    python -m demandcast.tools.bench accuracy [--data DIR] [--preset NAME] [--vars YAML]
         [--vars-file FILE] [--origin DATE] [--horizon N] [--holiday-weight 5] [--peers a,b]
         [--keep DIR] [--out FILE]
-    python -m demandcast.bench derive-store-panel --data DIR [--preset NAME] [--vars YAML]
+    python -m demandcast.tools.bench derive-store-panel --data DIR [--preset NAME] [--vars YAML]
         [--vars-file FILE] --out DIR
-    python -m demandcast.bench build [--data DIR] [--preset NAME] [--vars YAML] [--out FILE]
-    python -m demandcast.bench features [--scale 1.0] [--work DIR] [--out FILE]
+    python -m demandcast.tools.bench build [--data DIR] [--preset NAME] [--vars YAML] [--out FILE]
+    python -m demandcast.tools.bench features [--scale 1.0] [--work DIR] [--out FILE]
 
 The data options are those of ``dbt build``: ``--preset`` names a var preset of
-``demandcast.presets`` (default: guessed from the files) applied to ``--data`` as
+``demandcast.tools.presets`` (default: guessed from the files) applied to ``--data`` as
 ``demandcast vars PRESET DIR`` does; ``--vars-file`` then ``--vars`` (YAML or JSON mappings)
 are merged over it, each top-level key replacing the one before, as dbt's ``--vars`` does.
 
 ``accuracy`` builds the dbt project at a forecast origin and scores every model it publishes
 beside peer libraries (seasonal naive, mlforecast LightGBM, statsforecast AutoETS) on the
 actual rows after the origin, as the project's own staging reads them: see
-``demandcast.accuracy``. ``--keep DIR`` keeps its warehouses (``DIR/actuals``,
+``demandcast.tools.accuracy``. ``--keep DIR`` keeps its warehouses (``DIR/actuals``,
 ``DIR/origin`` with the published Parquet) and ``DIR/scored_rows.parquet``; by default they
 are in a temporary folder, removed. The peers need the ``bench`` extra
 (``pip install -e '.[bench]'``).
@@ -54,11 +54,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from demandcast import __version__, accuracy, peers, presets
-from demandcast.demo_data import generate_demo_data
-from demandcast.presets import canonical_vars
-from demandcast.project import PROJECT_DIR, dbt_executable, run_dbt
-from demandcast.synthetic import write_panel
+from demandcast import __version__
+from demandcast.tools import accuracy, peers, presets
+from demandcast.tools.demo_data import generate_demo_data
+from demandcast.tools.presets import canonical_vars
+from demandcast.tools.project import PROJECT_DIR, dbt_executable, run_dbt
+from demandcast.tools.synthetic import write_panel
 
 
 @dataclass(frozen=True)
@@ -449,7 +450,7 @@ def bench_input_from(args: argparse.Namespace) -> accuracy.BenchInput:
 
 
 def main_accuracy(args: argparse.Namespace, bench_input: accuracy.BenchInput, workdir: Path) -> int:
-    """``python -m demandcast.bench accuracy``: print the tables, write the JSON."""
+    """``python -m demandcast.tools.bench accuracy``: print the tables, write the JSON."""
     protocol, results = accuracy.run_accuracy(
         bench_input,
         workdir,
@@ -514,14 +515,14 @@ def main_accuracy(args: argparse.Namespace, bench_input: accuracy.BenchInput, wo
 def main_derive_store_panel(
     args: argparse.Namespace, bench_input: accuracy.BenchInput, workdir: Path
 ) -> int:
-    """``python -m demandcast.bench derive-store-panel``: write the store-level folder."""
+    """``python -m demandcast.tools.bench derive-store-panel``: write the store-level folder."""
     out: Path = args.out
     store_vars = accuracy.derive_store_panel(bench_input, out, workdir)
     vars_text = json.dumps(store_vars)
     print(f"Wrote {out / 'sales' / 'sales.csv'} and {out / 'calendar_events.csv'}")
     print("Benchmark it with:")
     print(
-        f"  python -m demandcast.bench accuracy --data {out} --preset canonical "
+        f"  python -m demandcast.tools.bench accuracy --data {out} --preset canonical "
         f"--vars '{vars_text}'"
     )
     print(f"  make bench DATA={out} PRESET=canonical VARS='{vars_text}'")
@@ -596,9 +597,9 @@ def bench_prophet(n_series: int, n_days: int, workers: int) -> list[Measurement]
 
 
 def make_parser() -> argparse.ArgumentParser:
-    """The command line of ``python -m demandcast.bench``."""
+    """The command line of ``python -m demandcast.tools.bench``."""
     parser = argparse.ArgumentParser(
-        prog="python -m demandcast.bench",
+        prog="python -m demandcast.tools.bench",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -671,7 +672,7 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: ``python -m demandcast.bench accuracy|derive-store-panel|build|...``."""
+    """Entry point: ``python -m demandcast.tools.bench accuracy|derive-store-panel|build|...``."""
     parser = make_parser()
     args = parser.parse_args(argv)
 

@@ -11,7 +11,7 @@ import argparse
 import json
 import sys
 
-from demandcast import demo_data, presets, replay
+from demandcast.tools import demo_data, presets, replay
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,8 +8,9 @@ byte-identical files and no download is ever needed.
 
 Usage::
 
-    python -m demandcast.demo_data --out data/demo
-    python -m demandcast.demo_data --out /tmp/small --stores 3 --items 6 --days 120 --no-faults
+    python -m demandcast.tools.demo_data --out data/demo
+    python -m demandcast.tools.demo_data --out /tmp/small --stores 3 --items 6 --days 120 \
+        --no-faults
 """
 
 from __future__ import annotations
@@ -1017,7 +1018,7 @@ def _readme(manifest: dict[str, Any]) -> str:
     lines = [
         "# demandcast demo data",
         "",
-        "Synthetic daily retail sales written by `python -m demandcast.demo_data`.",
+        "Synthetic daily retail sales written by `python -m demandcast.tools.demo_data`.",
         f"Seed `{manifest['seed']}`, {cfg['n_stores']} stores x {cfg['n_items']} items, "
         f"{manifest['date_range']['start']} to {manifest['date_range']['end']} "
         f"({cfg['n_days']} days). The same configuration always produces byte-identical files.",
@@ -1262,7 +1263,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         Process exit code.
     """
     parser = argparse.ArgumentParser(
-        prog="python -m demandcast.demo_data",
+        prog="python -m demandcast.tools.demo_data",
         description="Generate deterministic retail demo data (CSV) with planted faults.",
     )
     parser.add_argument("--out", required=True, type=Path, help="output directory")

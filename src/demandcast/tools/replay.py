@@ -17,8 +17,8 @@ from typing import Any
 
 import duckdb
 
-from demandcast.presets import canonical_vars
-from demandcast.project import PROJECT_DIR, run_dbt
+from demandcast.tools.presets import canonical_vars
+from demandcast.tools.project import PROJECT_DIR, run_dbt
 
 
 def replay_dates(start: dt.date, end: dt.date, every_days: int) -> list[dt.date]:
