@@ -2,7 +2,6 @@
     reason it cannot be used, if any. locale_level (national, regional, local, ...) and
     locale_name say where the event is celebrated (no locale: national); is_transferred
     marks a holiday moved to another day (the row of its new date carries it). -#}
-{%- set columns = input_columns('events') -%}
 
 with
 
@@ -32,23 +31,7 @@ renamed as (
 
 {%- else %}
 
-source as (
-    select * from {{ source('raw', 'events') }}
-),
-
-renamed as (
-    select
-        _source_file as source_file,
-        _source_row_number as source_row_number,
-        {{ has_extra_fields('events') }} as has_extra_fields,
-        {{ raw_column_or_null('events', columns['event_date']) }} as raw_event_date,
-        {{ raw_column_or_null('events', columns['event_name']) }} as raw_event_name,
-        {{ raw_column_or_null('events', columns['event_type']) }} as raw_event_type,
-        {{ raw_column_or_null('events', columns['locale_level']) }} as raw_locale_level,
-        {{ raw_column_or_null('events', columns['locale_name']) }} as raw_locale_name,
-        {{ raw_column_or_null('events', columns['is_transferred']) }} as raw_is_transferred
-    from source
-),
+{{ canonical_renamed('events') }}
 
 {%- endif %}
 

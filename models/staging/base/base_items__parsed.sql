@@ -1,6 +1,5 @@
 {#- One row per raw item row (per distinct item of M5's sales file), typed, with the
     reason it cannot be used, if any. -#}
-{%- set columns = input_columns('items') -%}
 
 with
 
@@ -25,21 +24,7 @@ renamed as (
 
 {%- else %}
 
-source as (
-    select * from {{ source('raw', 'items') }}
-),
-
-renamed as (
-    select
-        _source_file as source_file,
-        _source_row_number as source_row_number,
-        {{ has_extra_fields('items') }} as has_extra_fields,
-        {{ raw_column_or_null('items', columns['item_id']) }} as raw_item_id,
-        {{ raw_column_or_null('items', columns['item_name']) }} as raw_item_name,
-        {{ raw_column_or_null('items', columns['department_id']) }} as raw_department_id,
-        {{ raw_column_or_null('items', columns['category_id']) }} as raw_category_id
-    from source
-),
+{{ canonical_renamed('items') }}
 
 {%- endif %}
 

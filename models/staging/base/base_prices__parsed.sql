@@ -1,6 +1,5 @@
 {#- One row per raw price-change row (per store x item x week for M5), typed, with the
     reason it cannot be used, if any. -#}
-{%- set columns = input_columns('prices') -%}
 
 with
 
@@ -35,22 +34,7 @@ renamed as (
 
 {%- else %}
 
-source as (
-    select * from {{ source('raw', 'prices') }}
-),
-
-renamed as (
-    select
-        _source_file as source_file,
-        _source_row_number as source_row_number,
-        {{ has_extra_fields('prices') }} as has_extra_fields,
-        {{ raw_column_or_null('prices', columns['effective_date']) }} as raw_effective_date,
-        {{ raw_column_or_null('prices', columns['store_id']) }} as raw_store_id,
-        {{ raw_column_or_null('prices', columns['item_id']) }} as raw_item_id,
-        {{ raw_column_or_null('prices', columns['price']) }} as raw_price,
-        {{ raw_column_or_null('prices', columns['is_promotion']) }} as raw_is_promotion
-    from source
-),
+{{ canonical_renamed('prices') }}
 
 {%- endif %}
 

@@ -1,6 +1,5 @@
 {#- One row per raw sales row (per day cell for M5's wide file), typed, with the reason it
     cannot be used, if any. Classification (as-of, duplicates) happens downstream. -#}
-{%- set columns = input_columns('sales') -%}
 
 with
 
@@ -48,27 +47,11 @@ renamed as (
 
 {%- else %}
 
-source as (
-    select * from {{ source('raw', 'sales') }}
-),
-
-renamed as (
-    select
-        _source_file as source_file,
-        _source_row_number as source_row_number,
-        {{ has_extra_fields('sales') }} as has_extra_fields,
-        cast(null as varchar) as raw_day_column,
-        {{ raw_column_or_null('sales', columns['sales_date']) }} as raw_sales_date,
-        {{ raw_column_or_null('sales', columns['store_id']) }} as raw_store_id,
-        {% if sales_have_item_column() -%}
-        {{ raw_column_or_null('sales', columns['item_id']) }} as raw_item_id,
-        {%- else -%}
-        {{ sql_string(var('store_only_item_id')) }} as raw_item_id,
-        {%- endif %}
-        {{ raw_column_or_null('sales', columns['quantity']) }} as raw_quantity,
-        {{ raw_column_or_null('sales', columns['is_holiday']) }} as raw_is_holiday
-    from source
-),
+{{ canonical_renamed(
+    'sales',
+    replaced={} if sales_have_item_column() else {'item_id': sql_string(var('store_only_item_id'))},
+    extra_columns={'raw_day_column': 'cast(null as varchar)'}
+) }}
 
 {%- endif %}
 

@@ -1,6 +1,5 @@
 {#- One row per raw store row (per distinct store of M5's sales file), typed, with the
     reason it cannot be used, if any. -#}
-{%- set columns = input_columns('stores') -%}
 
 with
 
@@ -27,23 +26,7 @@ renamed as (
 
 {%- else %}
 
-source as (
-    select * from {{ source('raw', 'stores') }}
-),
-
-renamed as (
-    select
-        _source_file as source_file,
-        _source_row_number as source_row_number,
-        {{ has_extra_fields('stores') }} as has_extra_fields,
-        {{ raw_column_or_null('stores', columns['store_id']) }} as raw_store_id,
-        {{ raw_column_or_null('stores', columns['store_name']) }} as raw_store_name,
-        {{ raw_column_or_null('stores', columns['region']) }} as raw_region,
-        {{ raw_column_or_null('stores', columns['city']) }} as raw_city,
-        {{ raw_column_or_null('stores', columns['store_type']) }} as raw_store_type,
-        {{ raw_column_or_null('stores', columns['store_size']) }} as raw_store_size
-    from source
-),
+{{ canonical_renamed('stores') }}
 
 {%- endif %}
 
