@@ -7,14 +7,42 @@
 {%- endmacro %}
 
 
+{#- The metrics that more than one model reports, each defined once, over rows with
+    predicted_quantity and actual_quantity (a missing prediction counts as 0). -#}
+{#- Mean absolute error. -#}
+{% macro mae() -%}
+    avg(abs(coalesce(predicted_quantity, 0) - actual_quantity))
+{%- endmacro %}
+
+{#- Signed total error over total |actual|: positive = over-forecast. -#}
+{% macro bias() -%}
+    sum(coalesce(predicted_quantity, 0) - actual_quantity) / nullif(sum(abs(actual_quantity)), 0)
+{%- endmacro %}
+
+{#- Mean absolute scaled error: each row's error over its series' mase_scale (the
+    in-sample seasonal-naive error); rows with a zero scale are left out. -#}
+{% macro mase(scale='mase_scale') -%}
+    avg(abs(coalesce(predicted_quantity, 0) - actual_quantity) / nullif({{ scale }}, 0))
+{%- endmacro %}
+
+{#- Share of rows whose actual lies in the level's interval (lower_<level>, upper_<level>),
+    over the rows that have one (null for models without intervals). -#}
+{% macro interval_coverage(level) -%}
+    avg(case
+        when lower_{{ level }} is not null
+            then cast((actual_quantity between lower_{{ level }} and upper_{{ level }}) as integer)
+    end)
+{%- endmacro %}
+
+
 {#- Accuracy aggregates over rows with predicted_quantity and actual_quantity (a missing
     prediction counts as 0); interval columns are null for models without intervals. -#}
 {% macro accuracy_metrics() %}
         count(*) as row_count,
-        avg(abs(coalesce(predicted_quantity, 0) - actual_quantity)) as mae,
+        {{ mae() }} as mae,
         sqrt(avg(power(coalesce(predicted_quantity, 0) - actual_quantity, 2))) as rmse,
         {{ wape() }} as wape,
-        sum(coalesce(predicted_quantity, 0) - actual_quantity) / nullif(sum(abs(actual_quantity)), 0) as bias,
+        {{ bias() }} as bias,
         avg(case
             when actual_quantity <> 0
                 then abs(coalesce(predicted_quantity, 0) - actual_quantity) / abs(actual_quantity)
@@ -25,10 +53,8 @@
                 / (abs(coalesce(predicted_quantity, 0)) + abs(actual_quantity))
             else 0
         end) as smape,
-        avg(case when lower_80 is not null then (actual_quantity between lower_80 and upper_80)::int end)
-            as coverage_80,
-        avg(case when lower_95 is not null then (actual_quantity between lower_95 and upper_95)::int end)
-            as coverage_95,
+        {{ interval_coverage(80) }} as coverage_80,
+        {{ interval_coverage(95) }} as coverage_95,
         avg(upper_80 - lower_80) as mean_width_80,
         avg(upper_95 - lower_95) as mean_width_95
 {%- endmacro %}

@@ -96,7 +96,7 @@ grouped as (
         {{ dimension_or_all('horizon_bucket', dimensions) }},
         {{ dimension_or_all('segment_id', dimensions) }},
         {{ accuracy_metrics() }},
-        avg(abs(coalesce(predicted_quantity, 0) - actual_quantity) / nullif(mase_scale, 0)) as mase,
+        {{ mase() }} as mase,
         sum(period_weight * abs(coalesce(predicted_quantity, 0) - actual_quantity))
         / sum(period_weight) as wmae
     from predictions

@@ -69,14 +69,12 @@ grouped as (
         count(*) as row_count,
         max(target_date) as latest_target_date,
         sum(abs(actual_quantity)) as actual_total,
-        avg(abs(coalesce(predicted_quantity, 0) - actual_quantity)) as mae,
+        {{ mae() }} as mae,
         {{ wape() }} as wape,
-        sum(coalesce(predicted_quantity, 0) - actual_quantity) / nullif(sum(abs(actual_quantity)), 0) as bias,
-        avg(abs(coalesce(predicted_quantity, 0) - actual_quantity) / nullif(mase_scale, 0)) as mase,
-        avg(case when lower_80 is not null then (actual_quantity between lower_80 and upper_80)::int end)
-            as coverage_80,
-        avg(case when lower_95 is not null then (actual_quantity between lower_95 and upper_95)::int end)
-            as coverage_95,
+        {{ bias() }} as bias,
+        {{ mase() }} as mase,
+        {{ interval_coverage(80) }} as coverage_80,
+        {{ interval_coverage(95) }} as coverage_95,
         {{ wape(predicted='seasonal_naive_quantity') }} as seasonal_naive_wape
     from joined
     group by
