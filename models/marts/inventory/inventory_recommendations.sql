@@ -5,6 +5,9 @@
     reorder_point_status, eoq_status or stock_status. -#}
 
 {%- set sigma_interval = inventory_setting('inventory_sigma_interval') %}
+{#- The policy inputs, each resolved by the same fallback (resolved_policy); each has a
+    var inventory_<name>. -#}
+{%- set policy_settings = ['lead_time_days', 'service_level', 'order_cost', 'holding_cost_rate', 'unit_cost'] %}
 
 with
 
@@ -69,26 +72,12 @@ resolved_policy as (
     {#- Each input on its own: the store x item row, else the item row, else the var. -#}
     select
         series.*,
+        {%- for setting in policy_settings %}
         coalesce(
-            store_item_policy.lead_time_days, item_policy.lead_time_days,
-            {{ inventory_setting_sql('inventory_lead_time_days') }}
-        ) as lead_time_days,
-        coalesce(
-            store_item_policy.service_level, item_policy.service_level,
-            {{ inventory_setting_sql('inventory_service_level') }}
-        ) as service_level,
-        coalesce(
-            store_item_policy.order_cost, item_policy.order_cost,
-            {{ inventory_setting_sql('inventory_order_cost') }}
-        ) as order_cost,
-        coalesce(
-            store_item_policy.holding_cost_rate, item_policy.holding_cost_rate,
-            {{ inventory_setting_sql('inventory_holding_cost_rate') }}
-        ) as holding_cost_rate,
-        coalesce(
-            store_item_policy.unit_cost, item_policy.unit_cost,
-            {{ inventory_setting_sql('inventory_unit_cost') }}
-        ) as unit_cost,
+            store_item_policy.{{ setting }}, item_policy.{{ setting }},
+            {{ inventory_setting_sql('inventory_' ~ setting) }}
+        ) as {{ setting }},
+        {%- endfor %}
         case
             when store_item_policy.item_id is not null then 'store_item'
             when item_policy.item_id is not null then 'item'
@@ -110,6 +99,21 @@ lead_time as (
         *,
         lead_time_days / {{ period_days() }} as lead_time_periods
     from resolved_policy
+),
+
+lead_time_split as (
+    {#- The lead time's periods inside the forecast horizon and beyond it. -#}
+    select
+        *,
+        case
+            when lead_time_periods is not null
+                then least(lead_time_periods, horizon_periods)
+        end as forecast_lead_time_periods,
+        case
+            when lead_time_periods is not null
+                then greatest(lead_time_periods - horizon_periods, 0)
+        end as extrapolated_lead_time_periods
+    from lead_time
 ),
 
 covered_periods as (
@@ -146,38 +150,28 @@ lead_time_demand as (
     {#- Beyond the horizon the lead time is extrapolated with the horizon's mean period
         demand and variance (is_lead_time_beyond_horizon says so). -#}
     select
-        lead_time.*,
+        lead_time_split.*,
         case
-            when lead_time.lead_time_periods is not null
-                then least(lead_time.lead_time_periods, lead_time.horizon_periods)
-        end as forecast_lead_time_periods,
-        case
-            when lead_time.lead_time_periods is not null
-                then greatest(lead_time.lead_time_periods - lead_time.horizon_periods, 0)
-        end as extrapolated_lead_time_periods,
-        case
-            when lead_time.incomplete_periods = 0 and lead_time.lead_time_periods is not null
+            when lead_time_split.incomplete_periods = 0 and lead_time_split.lead_time_periods is not null
                 then
                     covered_sums.covered_demand
-                    + greatest(lead_time.lead_time_periods - lead_time.horizon_periods, 0)
-                    * lead_time.mean_period_demand
+                    + lead_time_split.extrapolated_lead_time_periods * lead_time_split.mean_period_demand
         end as lead_time_demand,
         case
-            when lead_time.incomplete_periods = 0 and lead_time.lead_time_periods is not null
+            when lead_time_split.incomplete_periods = 0 and lead_time_split.lead_time_periods is not null
                 then
                     covered_sums.covered_variance
-                    + greatest(lead_time.lead_time_periods - lead_time.horizon_periods, 0)
-                    * lead_time.mean_period_variance
+                    + lead_time_split.extrapolated_lead_time_periods * lead_time_split.mean_period_variance
         end as lead_time_variance,
         case
-            when lead_time.incomplete_periods = 0
-                then lead_time.mean_period_demand * 365 / {{ period_days() }}
+            when lead_time_split.incomplete_periods = 0
+                then lead_time_split.mean_period_demand * 365 / {{ period_days() }}
         end as annual_demand
-    from lead_time
+    from lead_time_split
     inner join covered_sums
         on
-            lead_time.store_id = covered_sums.store_id
-            and lead_time.item_id = covered_sums.item_id
+            lead_time_split.store_id = covered_sums.store_id
+            and lead_time_split.item_id = covered_sums.item_id
 ),
 
 safety_stock as (
