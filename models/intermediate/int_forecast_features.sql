@@ -34,20 +34,22 @@
     'period_number',
     'department_id', 'category_id', 'store_type', 'region'] %}
 {#- Features of the series at the cut-off (one row per series x cut-off, joined before the
-    rows are expanded over the horizon steps), then the target period's calendar. -#}
+    rows are expanded over the horizon steps), then the target period's calendar. Each
+    source: (relation, the keys it joins on besides period_end_date, its CTE, its other
+    columns that are not features). -#}
 {%- set cutoff_sources = [
-    (ref('int_store_features'), ['store_id', 'period_end_date'], 'store_features'),
-    (ref('int_store_department_features'), ['store_id', 'department_id', 'period_end_date'], 'department_features'),
-    (ref('int_store_category_features'), ['store_id', 'category_id', 'period_end_date'], 'category_features'),
-    (ref('int_price_features'), ['store_id', 'item_id', 'period_end_date'], 'price_features'),
-    (ref('int_exogenous_features'), ['store_id', 'period_end_date', 'exogenous_values_published'],
-        'exogenous_features'),
+    (ref('int_store_features'), ['store_id'], 'store_features', []),
+    (ref('int_store_department_features'), ['store_id', 'department_id'], 'department_features', []),
+    (ref('int_store_category_features'), ['store_id', 'category_id'], 'category_features', []),
+    (ref('int_price_features'), ['store_id', 'item_id'], 'price_features', []),
+    (ref('int_exogenous_features'), ['store_id'], 'exogenous_features', ['exogenous_values_published']),
 ] %}
 {%- set cutoff_columns = [] %}
 {%- set feature_columns = columns_except(ref('int_sales_features'), sales_keys, 'cutoff_rows') %}
-{%- for relation, keys, alias in cutoff_sources %}
-{%- do cutoff_columns.extend(columns_except(relation, keys, alias)) %}
-{%- do feature_columns.extend(columns_except(relation, keys, 'cutoff_rows')) %}
+{%- for relation, keys, alias, not_features in cutoff_sources %}
+{%- set excluded = keys + ['period_end_date'] + not_features %}
+{%- do cutoff_columns.extend(columns_except(relation, excluded, alias)) %}
+{%- do feature_columns.extend(columns_except(relation, excluded, 'cutoff_rows')) %}
 {%- endfor %}
 {%- do feature_columns.extend(columns_except(ref('int_calendar_features'), ['store_id', 'period_end_date'],
     'calendar_features', prefix='target_')) %}
@@ -132,29 +134,14 @@ cutoff_rows as (
             and series_at_cutoffs.item_id = last_year_at_cutoff.item_id
             and {{ add_periods('series_at_cutoffs.period_end_date', '-' ~ season) }}
             = last_year_at_cutoff.period_end_date
-    left join store_features
+    {%- for relation, keys, alias, not_features in cutoff_sources %}
+    left join {{ alias }}
         on
-            series_at_cutoffs.store_id = store_features.store_id
-            and series_at_cutoffs.period_end_date = store_features.period_end_date
-    left join department_features
-        on
-            series_at_cutoffs.store_id = department_features.store_id
-            and series_at_cutoffs.department_id = department_features.department_id
-            and series_at_cutoffs.period_end_date = department_features.period_end_date
-    left join category_features
-        on
-            series_at_cutoffs.store_id = category_features.store_id
-            and series_at_cutoffs.category_id = category_features.category_id
-            and series_at_cutoffs.period_end_date = category_features.period_end_date
-    left join price_features
-        on
-            series_at_cutoffs.store_id = price_features.store_id
-            and series_at_cutoffs.item_id = price_features.item_id
-            and series_at_cutoffs.period_end_date = price_features.period_end_date
-    left join exogenous_features
-        on
-            series_at_cutoffs.store_id = exogenous_features.store_id
-            and series_at_cutoffs.period_end_date = exogenous_features.period_end_date
+            {%- for key in keys %}
+            series_at_cutoffs.{{ key }} = {{ alias }}.{{ key }}
+            and {% endfor -%}
+            series_at_cutoffs.period_end_date = {{ alias }}.period_end_date
+    {%- endfor %}
     where
         series_at_cutoffs.is_training_sample
         or series_at_cutoffs.is_scoring_row

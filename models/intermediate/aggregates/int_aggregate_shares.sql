@@ -79,12 +79,7 @@ series_levels as (
 
 trailing_shares as (
     select
-        store_id,
-        item_id,
-        cutoff_date,
-        aggregate_level,
-        chain_position,
-        level_id,
+        *,
         coalesce(
             series_quantity / nullif(
                 sum(series_quantity) over (partition by aggregate_level, level_id, cutoff_date),
