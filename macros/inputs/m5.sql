@@ -22,3 +22,26 @@
     {% endfor %}
     {{ return(matched) }}
 {% endmacro %}
+
+
+{#- The M5 branch of base_items__parsed and base_stores__parsed, written once: M5 has no
+    item or store master, so one is read off the wide sales file, a row per distinct
+    group_by, dated by its first source row. raw_columns: {raw column alias: sales file
+    expression}, in output order. Ends with a comma: the model's `cleaned` CTE follows. -#}
+{% macro m5_master_from_sales(raw_columns, group_by) %}
+sales_wide as (
+    select * from {{ source('raw', 'm5_sales') }}
+),
+
+renamed as (
+    select
+        min(_source_file) as source_file,
+        min(_source_row_number) as source_row_number,
+        false as has_extra_fields,
+        {%- for alias, expression in raw_columns.items() %}
+        {{ expression }} as {{ alias }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from sales_wide
+    group by {{ group_by | join(', ') }}
+),
+{%- endmacro %}

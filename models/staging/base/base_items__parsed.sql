@@ -5,22 +5,15 @@ with
 
 {% if var('input_format') == 'm5' -%}
 
-sales_wide as (
-    select * from {{ source('raw', 'm5_sales') }}
-),
-
-renamed as (
-    select
-        min(_source_file) as source_file,
-        min(_source_row_number) as source_row_number,
-        false as has_extra_fields,
-        item_id as raw_item_id,
-        item_id as raw_item_name,
-        dept_id as raw_department_id,
-        cat_id as raw_category_id
-    from sales_wide
-    group by item_id, dept_id, cat_id
-),
+{{ m5_master_from_sales(
+    {
+        'raw_item_id': 'item_id',
+        'raw_item_name': 'item_id',
+        'raw_department_id': 'dept_id',
+        'raw_category_id': 'cat_id'
+    },
+    group_by=['item_id', 'dept_id', 'cat_id']
+) }}
 
 {%- else %}
 

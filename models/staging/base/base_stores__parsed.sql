@@ -5,24 +5,17 @@ with
 
 {% if var('input_format') == 'm5' -%}
 
-sales_wide as (
-    select * from {{ source('raw', 'm5_sales') }}
-),
-
-renamed as (
-    select
-        min(_source_file) as source_file,
-        min(_source_row_number) as source_row_number,
-        false as has_extra_fields,
-        store_id as raw_store_id,
-        store_id as raw_store_name,
-        state_id as raw_region,
-        cast(null as varchar) as raw_city,
-        cast(null as varchar) as raw_store_type,
-        cast(null as varchar) as raw_store_size
-    from sales_wide
-    group by store_id, state_id
-),
+{{ m5_master_from_sales(
+    {
+        'raw_store_id': 'store_id',
+        'raw_store_name': 'store_id',
+        'raw_region': 'state_id',
+        'raw_city': 'cast(null as varchar)',
+        'raw_store_type': 'cast(null as varchar)',
+        'raw_store_size': 'cast(null as varchar)'
+    },
+    group_by=['store_id', 'state_id']
+) }}
 
 {%- else %}
 
