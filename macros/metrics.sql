@@ -69,3 +69,20 @@
         {{ all_value }} as {{ column }}
     {%- endif -%}
 {% endmacro %}
+
+
+{#- Grouping sets written as a union of group-bys (portable, and readable by sqlfluff),
+    the other half of dimension_or_all: for each list of dimensions in grouping_sets, the
+    caller block's select for those dimensions (it names each dimension through
+    dimension_or_all), grouped by keys and the dimensions; the selects joined by union all.
+    Use: {% call(dimensions) union_of_group_bys(sets, ['model_name']) %} select ... from t
+    {% endcall %}. -#}
+{% macro union_of_group_bys(grouping_sets, keys) -%}
+    {%- for dimensions in grouping_sets %}
+    {{ caller(dimensions) }}
+    group by {{ (keys + dimensions) | join(', ') }}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+{%- endmacro %}

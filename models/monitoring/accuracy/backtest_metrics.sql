@@ -89,7 +89,7 @@ predictions as (
 ] %}
 
 grouped as (
-    {%- for dimensions in grouping_sets %}
+    {%- call(dimensions) union_of_group_bys(grouping_sets, ['model_name']) %}
     select
         model_name,
         {{ dimension_or_all('cutoff_date', dimensions, 'cast(null as date)') }},
@@ -100,11 +100,7 @@ grouped as (
         sum(period_weight * abs(coalesce(predicted_quantity, 0) - actual_quantity))
         / sum(period_weight) as wmae
     from predictions
-    group by model_name{% for dimension in dimensions %}, {{ dimension }}{% endfor %}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
+    {%- endcall %}
 ),
 
 final as (

@@ -59,7 +59,7 @@ joined as (
 ] %}
 
 grouped as (
-    {%- for dimensions in grouping_sets %}
+    {%- call(dimensions) union_of_group_bys(grouping_sets, ['model_name', 'model_version', 'forecast_origin_date']) %}
     select
         model_name,
         model_version,
@@ -77,13 +77,7 @@ grouped as (
         {{ interval_coverage(95) }} as coverage_95,
         {{ wape(predicted='seasonal_naive_quantity') }} as seasonal_naive_wape
     from joined
-    group by
-        model_name, model_version, forecast_origin_date
-        {%- for dimension in dimensions %}, {{ dimension }}{% endfor %}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
+    {%- endcall %}
 ),
 
 final as (
