@@ -2,8 +2,8 @@
 -- periods that ended in the last analysis_recent_days days (default 28) before the as-of
 -- date, worst WAPE first (analysis_top_n rows, default 20). Two kinds of forecast with a
 -- known actual count: the XGBoost backtests of the latest run (forecast_candidates) and every
--- published forecast whose target has since been observed (fct_forecast_history against
--- int_sales_gap_filled); a target scored by several origins counts once per origin.
+-- published forecast whose target has since been observed (published_forecast_actuals);
+-- a target scored by several origins counts once per origin.
 -- Metrics as in backtest_metrics (macro accuracy_metrics).
 
 {%- set recent_days = var('analysis_recent_days', 28) | int %}
@@ -21,12 +21,9 @@ forecasts as (
     where model_name = 'xgboost'
 ),
 
-history as (
-    select * from {{ ref('fct_forecast_history') }}
-),
-
-actuals as (
-    select * from {{ ref('int_sales_gap_filled') }}
+scored_history as (
+    {#- Published forecasts with the actual of their target, matched by that model. #}
+    select * from {{ ref('published_forecast_actuals') }}
 ),
 
 backtest_rows as (
@@ -49,23 +46,17 @@ backtest_rows as (
 
 published_rows as (
     select
-        cast(history.store_id as {{ dbt.type_string() }}) as store_id,
-        cast(history.item_id as {{ dbt.type_string() }}) as item_id,
+        cast(store_id as {{ dbt.type_string() }}) as store_id,
+        cast(item_id as {{ dbt.type_string() }}) as item_id,
         'published' as forecast_source,
-        history.target_date,
-        history.predicted_quantity,
-        actuals.quantity as actual_quantity,
-        history.lower_80,
-        history.upper_80,
-        history.lower_95,
-        history.upper_95
-    from history
-    inner join actuals
-        on
-            cast(history.store_id as {{ dbt.type_string() }}) = actuals.store_id
-            and cast(history.item_id as {{ dbt.type_string() }}) = actuals.item_id
-            and history.target_date = actuals.period_end_date
-    where actuals.quantity is not null
+        target_date,
+        predicted_quantity,
+        actual_quantity,
+        lower_80,
+        upper_80,
+        lower_95,
+        upper_95
+    from scored_history
 ),
 
 recent_rows as (

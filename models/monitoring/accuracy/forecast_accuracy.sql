@@ -1,5 +1,5 @@
-{#- Live accuracy: every published forecast (fct_forecast_history) against the actuals
-    that have arrived since. One row per model_name, model_version, forecast_origin_date,
+{#- Live accuracy: every published forecast against the actuals that have arrived since
+    (published_forecast_actuals). One row per model_name, model_version, forecast_origin_date,
     horizon_bucket and segment_id ('all' rows aggregate a dimension away): WAPE, MAE,
     bias, MASE (scale: the series' latest in-sample seasonal-naive error), interval
     coverage, forecast value added against seasonal naive (1 - WAPE / seasonal naive's
@@ -9,18 +9,8 @@
 
 with
 
-history as (
-    select * from {{ ref('fct_forecast_history') }}
-),
-
-actuals as (
-    select
-        store_id,
-        item_id,
-        period_end_date,
-        quantity
-    from {{ ref('int_sales_gap_filled') }}
-    where quantity is not null
+scored_history as (
+    select * from {{ ref('published_forecast_actuals') }}
 ),
 
 latest_scales as (
@@ -38,20 +28,13 @@ registry as (
 
 joined as (
     select
-        history.*,
-        {{ horizon_bucket('history.horizon_step') }} as horizon_bucket,
-        actuals.quantity as actual_quantity,
+        scored_history.*,
         latest_scales.mase_scale
-    from history
-    inner join actuals
-        on
-            history.store_id = actuals.store_id
-            and history.item_id = actuals.item_id
-            and history.target_date = actuals.period_end_date
+    from scored_history
     left join latest_scales
         on
-            history.store_id = latest_scales.store_id
-            and history.item_id = latest_scales.item_id
+            scored_history.store_id = latest_scales.store_id
+            and scored_history.item_id = latest_scales.item_id
 ),
 
 {%- set grouping_sets = [
