@@ -26,7 +26,7 @@ import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import pandas as pd
@@ -232,8 +232,13 @@ def _progress(done: int, total: int, step: int, started: float) -> None:
         )
 
 
-def aggregate_key(aggregate_level: pd.Series | str, level_id: pd.Series | str) -> Any:
-    """The key of an aggregate across the chain's levels: 'store:S01', 'total:all'."""
+@overload
+def aggregate_key(aggregate_level: str, level_id: str) -> str: ...
+@overload
+def aggregate_key(aggregate_level: pd.Series, level_id: pd.Series) -> pd.Series: ...
+def aggregate_key(aggregate_level: pd.Series | str, level_id: pd.Series | str) -> pd.Series | str:
+    """The key of an aggregate across the chain's levels: 'store:S01', 'total:all' (of one
+    aggregate, or of every row of text columns)."""
     return aggregate_level + ":" + level_id
 
 
@@ -600,4 +605,4 @@ def _stored_key(key: str, shares: pd.DataFrame) -> str:
     if ":" in key:
         return key
     finest = shares.loc[shares["chain_position"] == 0, "aggregate_level"]
-    return str(aggregate_key(str(finest.iloc[0]), key)) if len(finest) else key
+    return aggregate_key(str(finest.iloc[0]), key) if len(finest) else key
