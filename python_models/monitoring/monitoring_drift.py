@@ -11,8 +11,8 @@ import json
 import pandas as pd
 
 from demandcast import warehouse
+from demandcast.artifacts import from_parquet_bytes
 from demandcast.drift import drift_rows, monitored_features, no_drift
-from demandcast.registry import RegistrySettings, from_parquet_bytes, scoring_row
 
 
 def model(dbt, session):
@@ -24,9 +24,12 @@ def model(dbt, session):
     context = warehouse.run_context(dbt.ref("stg_run_context"))
     if warehouse.untrained_reason(dbt.ref("int_training_history")):
         return no_drift()
-    registry = warehouse.to_pandas(dbt.ref("registry_xgboost"))
-    settings = RegistrySettings.from_mapping(dbt.config.get("registry"))
-    row = scoring_row(registry, "xgboost", settings.pinned_version, context.as_of_date)
+    row = warehouse.scoring_version(
+        dbt.ref("registry_xgboost"),
+        "xgboost",
+        dbt.ref("stg_run_context"),
+        dbt.config.get("registry"),
+    )
     reference = from_parquet_bytes(row["reference_sample"])
     current = warehouse.to_pandas_where(
         dbt.ref("int_forecast_features"),

@@ -1,10 +1,10 @@
 """Feature importance of every registered XGBoost version, read from its stored booster.
 
-Thin by design: the work is demandcast.forecasting.feature_importance.
+Thin by design: the work is demandcast.xgboost_model.feature_importance.
 """
 
 from demandcast import warehouse
-from demandcast.forecasting import feature_importance
+from demandcast.xgboost_model import feature_importance
 
 
 def model(dbt, session):

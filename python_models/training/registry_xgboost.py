@@ -1,13 +1,13 @@
 """Model registry rows of the global XGBoost model: train only when needed.
 
 Thin by design: the rules (retrain reasons, promotion, pinning) live in
-demandcast.registry, training in demandcast.forecasting. Config keys ``xgboost`` and
+demandcast.registry, training in demandcast.xgboost_model. Config keys ``xgboost`` and
 ``registry`` in _python_models.yml. Feature rows are read only when a challenger is
-trained, and only those training needs (forecasting.TRAINING_ROWS).
+trained, and only those training needs (xgboost_model.TRAINING_ROWS).
 """
 
 from demandcast import warehouse
-from demandcast.forecasting import TRAINING_ROWS, feature_columns, xgboost_candidate
+from demandcast.xgboost_model import TRAINING_ROWS, XGBoostForecaster, feature_columns
 
 
 def model(dbt, session):
@@ -21,12 +21,10 @@ def model(dbt, session):
     run_context = dbt.ref("stg_run_context")
     # The window in days is derived in SQL (var training_window_periods x period_days).
     window_days = warehouse.run_setting(run_context, "training_window_days")
-    # The feedback loop: earlier runs' alerts (a source, as a ref would be a cycle).
-    alert_history = (
-        dbt.source("feedback", "alert_history")
-        if warehouse.feedback_source_exists(session)
-        else None
-    )
+    # The feedback loop: earlier runs' alerts (a source, as a ref would be a cycle; the
+    # model itself must call dbt.source for dbt to see it, and only once the table exists).
+    has_feedback = warehouse.feedback_source_exists(session)
+    alert_history = dbt.source("feedback", "alert_history") if has_feedback else None
     return warehouse.registry_run(
         dbt,
         session,
@@ -37,7 +35,7 @@ def model(dbt, session):
         alert_history=alert_history,
         config={**dbt.config.get("xgboost"), "training_window_days": window_days},
         registry_config=dbt.config.get("registry"),
-        trainer=lambda config: xgboost_candidate(
-            warehouse.to_pandas_where(features, TRAINING_ROWS, columns), config
-        ),
+        trainer=lambda config: XGBoostForecaster(
+            warehouse.to_pandas_where(features, TRAINING_ROWS, columns)
+        ).train(config),
     )

@@ -109,3 +109,26 @@ def no_drift() -> pd.DataFrame:
         "invocation_id": "string",
     }
     return pd.DataFrame(columns=list(dtypes)).astype(dtypes)
+
+
+REFERENCE_SAMPLE_ROWS = 5000
+REFERENCE_CUTOFFS = 4
+
+
+def reference_sample(frame: pd.DataFrame, features: Sequence[str]) -> pd.DataFrame:
+    """The drift reference stored with a model version: up to REFERENCE_SAMPLE_ROWS rows
+    (a fixed random sample) of the numeric features at the latest REFERENCE_CUTOFFS
+    training cut-offs, one row per series and cut-off, i.e. what the data looked like when
+    the model was trained. Later windows are compared with it."""
+    # Features are as of the cut-off: one row per series and cut-off (step 1) each.
+    training = frame[~frame["is_scoring_row"] & (frame["horizon_step"] == 1)]
+    latest = sorted(training["cutoff_date"].unique())[-REFERENCE_CUTOFFS:]
+    recent = training[training["cutoff_date"].isin(latest)]
+    numeric = [
+        column
+        for column in features
+        if pd.api.types.is_numeric_dtype(recent[column])
+        and not pd.api.types.is_bool_dtype(recent[column])
+    ]
+    sample = recent.sample(n=min(len(recent), REFERENCE_SAMPLE_ROWS), random_state=0)
+    return sample[["cutoff_date", *numeric]].reset_index(drop=True)

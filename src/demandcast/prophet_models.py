@@ -18,22 +18,28 @@ own JSON serialisation, never pickled.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import multiprocessing
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import pandas as pd
 
-from demandcast import forecasting
-from demandcast.forecasting import choose_origins, with_integer_origins
+from demandcast.artifacts import content_hash
+from demandcast.backtests import (
+    OUTPUT_COLUMNS,
+    as_dates,
+    required_origins,
+    with_integer_origins,
+    with_stored_backtest,
+)
+from demandcast.registry import Calibration, Candidate, checked_config
 
 FORECAST_ROW_COLUMNS = [
     "store_id",
@@ -45,10 +51,13 @@ FORECAST_ROW_COLUMNS = [
     "is_scoring_row",
     "is_backtest_origin",
 ]
-OUTPUT_COLUMNS = forecasting.OUTPUT_COLUMNS  # the same rows as XGBoost's
 # The grain of a share, below the aggregate level (int_aggregate_shares).
 SHARE_KEYS = ["store_id", "item_id", "cutoff_date", "horizon_step"]
 
+
+# One fit's result: aggregate key, origin, forecasts of its future dates, the model as
+# Prophet JSON (kept for the final origin only).
+FitResult = tuple[str, pd.Timestamp, np.ndarray, str | None]
 
 TRANSFORMS = ("none", "log1p")
 SEASONALITY_MODES = ("additive", "multiplicative")
@@ -86,8 +95,6 @@ class ProphetConfig:
     def from_mapping(cls, mapping: dict[str, Any] | None) -> ProphetConfig:
         """Build from a plain mapping (dbt config); unknown keys and bad values are an
         error (max_series is var prophet_max_series, rendered as text by dbt)."""
-        from demandcast.registry import checked_config
-
         values = with_integer_origins(
             checked_config("prophet", mapping, list(cls.__dataclass_fields__), complete=True)
         )
@@ -143,7 +150,7 @@ def uses_log1p(config: ProphetConfig, history: pd.Series) -> bool:
     return config.transform == "log1p" and bool((history >= 0).all())
 
 
-def fit_one(task: FitTask) -> tuple[str, pd.Timestamp, np.ndarray, str | None]:
+def fit_one(task: FitTask) -> FitResult:
     """Fit one aggregate and forecast its future dates.
 
     Returns:
@@ -195,9 +202,7 @@ def predict_stored(
     return np.maximum(values, 0.0) if nonnegative else values
 
 
-def run_fits(
-    tasks: Sequence[FitTask], workers: int
-) -> list[tuple[str, pd.Timestamp, np.ndarray, str | None]]:
+def run_fits(tasks: Sequence[FitTask], workers: int) -> list[FitResult]:
     """Run fits in a forkserver process pool (or inline with one worker), printing
     progress about every tenth of the work."""
     workers = workers or os.cpu_count() or 1
@@ -227,8 +232,13 @@ def _progress(done: int, total: int, step: int, started: float) -> None:
         )
 
 
-def aggregate_key(aggregate_level: pd.Series | str, level_id: pd.Series | str) -> Any:
-    """The key of an aggregate across the chain's levels: 'store:S01', 'total:all'."""
+@overload
+def aggregate_key(aggregate_level: str, level_id: str) -> str: ...
+@overload
+def aggregate_key(aggregate_level: pd.Series, level_id: pd.Series) -> pd.Series: ...
+def aggregate_key(aggregate_level: pd.Series | str, level_id: pd.Series | str) -> pd.Series | str:
+    """The key of an aggregate across the chain's levels: 'store:S01', 'total:all' (of one
+    aggregate, or of every row of text columns)."""
     return aggregate_level + ":" + level_id
 
 
@@ -344,7 +354,7 @@ def _tasks(
 
 
 def _series_rows(
-    results: Sequence[tuple[str, pd.Timestamp, np.ndarray, str | None]],
+    results: Sequence[FitResult],
     future_by_origin: dict[pd.Timestamp, list[pd.Timestamp]],
     rows: pd.DataFrame,
     assigned: pd.DataFrame,
@@ -376,9 +386,7 @@ def _finish(merged: pd.DataFrame, version: str, backtest: bool) -> pd.DataFrame:
     out["model_version"] = version
     out["is_backtest"] = backtest
     out["actual_quantity"] = out["target_quantity"]
-    for column in ("cutoff_date", "target_date"):
-        out[column] = pd.to_datetime(out[column]).dt.date
-    return out[OUTPUT_COLUMNS].sort_values(OUTPUT_COLUMNS[:4]).reset_index(drop=True)
+    return as_dates(out)[OUTPUT_COLUMNS].sort_values(OUTPUT_COLUMNS[:4]).reset_index(drop=True)
 
 
 def _typed_rows(rows: pd.DataFrame, shares: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -389,25 +397,28 @@ def _typed_rows(rows: pd.DataFrame, shares: pd.DataFrame) -> tuple[pd.DataFrame,
     return rows, shares.assign(cutoff_date=pd.to_datetime(shares["cutoff_date"]))
 
 
-def _typed_inputs(
-    history: pd.DataFrame, rows: pd.DataFrame, shares: pd.DataFrame
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _typed_history(history: pd.DataFrame) -> pd.DataFrame:
     history = history.assign(period_end_date=pd.to_datetime(history["period_end_date"]))
     history = history.sort_values(["chain_position", "level_id", "period_end_date"])
-    return (history.reset_index(drop=True), *_typed_rows(rows, shares))
+    return history.reset_index(drop=True)
 
 
 def _future(
-    rows: pd.DataFrame, origins: Sequence[pd.Timestamp]
+    rows: pd.DataFrame, origins: Sequence[pd.Timestamp], final_origin: pd.Timestamp
 ) -> dict[pd.Timestamp, list[pd.Timestamp]]:
-    return {
+    """The target dates to forecast from each backtest origin, and from the final origin
+    (the latest history date): the scoring rows' dates."""
+    scoring_cutoff = rows.loc[rows["is_scoring_row"], "cutoff_date"].max()
+    future = {
         origin: sorted(rows.loc[rows["cutoff_date"] == origin, "target_date"].unique())
-        for origin in origins
+        for origin in [*origins, scoring_cutoff]
     }
+    future[final_origin] = future[scoring_cutoff]
+    return future
 
 
 def _fitted_by_origin(
-    results: Sequence[tuple[str, pd.Timestamp, np.ndarray, str | None]],
+    results: Sequence[FitResult],
 ) -> dict[pd.Timestamp, list[str]]:
     fitted: dict[pd.Timestamp, list[str]] = {}
     for key, origin, _, _ in results:
@@ -426,93 +437,166 @@ def _assigned_by_origin(
     return pd.concat(parts, ignore_index=True) if parts else assign_aggregates(shares, [])
 
 
-def prophet_candidate(
-    history: pd.DataFrame,
-    rows: pd.DataFrame,
-    shares: pd.DataFrame,
-    events: pd.DataFrame,
-    mapping: dict[str, Any],
-    frequency: str,
-    period_days: int,
-) -> Any:
-    """Backtest and train one Prophet configuration: a registry Candidate.
+@dataclass(frozen=True)
+class ProphetTraining:
+    """What Prophet trains on besides the forecast rows and shares.
 
-    Args:
+    Attributes:
         history: int_aggregate_sales (aggregate_level, chain_position, level_id,
             period_end_date, quantity).
-        rows: Forecast rows (store_id, item_id, cutoff_date, horizon_step, target_date,
-            target_quantity, is_scoring_row) of int_forecast_features.
-        shares: int_aggregate_shares (store_id, item_id, cutoff_date, aggregate_level,
-            chain_position, level_id, horizon_step, series_share).
         events: The national rows of int_calendar_events (event_date, event_name).
-        mapping: The ``prophet`` config.
         frequency: day or week.
         period_days: Length of a period in days (stg_run_context.period_days).
     """
-    from demandcast.registry import Candidate
 
-    config = ProphetConfig.from_mapping(mapping)
-    history, rows, shares = _typed_inputs(history, rows, shares)
-    origins = choose_origins(rows, config.backtest_origins)
-    if not origins:
-        raise ValueError("no cut-off has a fully known horizon: nothing to backtest")
-    scoring_cutoff = rows.loc[rows["is_scoring_row"], "cutoff_date"].max()
-    final_origin = history["period_end_date"].max()
-    keys = select_aggregates(history, config.max_series)
-    holidays = holidays_frame(events, frequency, final_origin)
-    future = _future(rows, [*origins, scoring_cutoff])
-    future[final_origin] = future[scoring_cutoff]
-    tasks = _tasks(
-        history,
-        keys,
-        [*origins, final_origin],
-        future,
-        holidays,
-        frequency,
-        period_days,
-        config,
-        final_origin,
-    )
-    print(f"prophet: {len(keys)} aggregates x {len(origins) + 1} origins = {len(tasks)} fits")
-    results = run_fits(tasks, config.workers)
+    history: pd.DataFrame
+    events: pd.DataFrame
+    frequency: str
+    period_days: int
 
-    digest = hashlib.sha256(json.dumps(asdict(config), sort_keys=True).encode())
-    digest.update(pd.util.hash_pandas_object(history, index=False).to_numpy().tobytes())
-    digest.update(json.dumps(keys).encode())
-    version = "prophet-" + digest.hexdigest()[:16]
 
-    backtest_rows = rows[rows["cutoff_date"].isin(origins) & rows["target_quantity"].notna()]
-    backtest_results = [result for result in results if result[1] != final_origin]
-    assigned = _assigned_by_origin(
-        shares, _fitted_by_origin(backtest_results), {origin: origin for origin in origins}
-    )
-    backtest = _finish(
-        _series_rows(backtest_results, future, backtest_rows, assigned), version, True
-    )
-    models = {key: model for key, origin, _, model in results if origin == final_origin and model}
-    known = history.dropna(subset=["quantity"])
+class ProphetForecaster:
+    """Prophet on aggregates behind the algorithm interface (demandcast.algorithm).
+
+    Args:
+        rows: Forecast rows (FORECAST_ROW_COLUMNS) of int_forecast_features: every row
+            to train, the scoring rows to score.
+        shares: int_aggregate_shares (store_id, item_id, cutoff_date, aggregate_level,
+            chain_position, level_id, horizon_step, series_share).
+        training: The aggregates' history and calendar; needed by :meth:`train` only
+            (scoring reads stored models), so the scoring model does not read them.
+    """
+
+    name = "prophet"
+
+    def __init__(
+        self, rows: pd.DataFrame, shares: pd.DataFrame, training: ProphetTraining | None = None
+    ) -> None:
+        self.rows, self.shares = _typed_rows(rows, shares)
+        self.training = training
+
+    def train(self, mapping: Mapping[str, Any]) -> Candidate:
+        """Backtest and train one configuration (the ``prophet`` config): a registry
+        Candidate."""
+        if self.training is None:
+            raise ValueError("ProphetForecaster.train needs the training inputs (ProphetTraining)")
+        config = ProphetConfig.from_mapping(dict(mapping))
+        history = _typed_history(self.training.history)
+        origins = required_origins(self.rows, config.backtest_origins)
+        final_origin = history["period_end_date"].max()
+        keys = select_aggregates(history, config.max_series)
+        future = _future(self.rows, origins, final_origin)
+        results = run_fits(
+            self._tasks(history, keys, origins, future, config, final_origin), config.workers
+        )
+        digest = content_hash(json.dumps(asdict(config), sort_keys=True), history, json.dumps(keys))
+        version = "prophet-" + digest[:16]
+        models = {
+            key: model for key, origin, _, model in results if origin == final_origin and model
+        }
+        known = history.dropna(subset=["quantity"])
+        return Candidate(
+            version=version,
+            algorithm=self.name,
+            config=asdict(config),
+            features=[],
+            data_fingerprint=digest[16:32],
+            training_start=known["period_end_date"].min().date(),
+            training_end=known["period_end_date"].max().date(),
+            backtest=self._backtest(results, future, origins, final_origin, version),
+            calibration=_calibration(known, keys, models, config),
+            artifact_format="prophet-json",
+            artifact=json.dumps(models, sort_keys=True).encode(),
+        )
+
+    def _tasks(
+        self,
+        history: pd.DataFrame,
+        keys: Sequence[str],
+        origins: Sequence[pd.Timestamp],
+        future: dict[pd.Timestamp, list[pd.Timestamp]],
+        config: ProphetConfig,
+        final_origin: pd.Timestamp,
+    ) -> list[FitTask]:
+        """The fits: every chosen aggregate at every backtest origin and the final one."""
+        assert self.training is not None
+        frequency = self.training.frequency
+        tasks = _tasks(
+            history,
+            keys,
+            [*origins, final_origin],
+            future,
+            holidays_frame(self.training.events, frequency, final_origin),
+            frequency,
+            self.training.period_days,
+            config,
+            final_origin,
+        )
+        print(f"prophet: {len(keys)} aggregates x {len(origins) + 1} origins = {len(tasks)} fits")
+        return tasks
+
+    def _backtest(
+        self,
+        results: Sequence[FitResult],
+        future: dict[pd.Timestamp, list[pd.Timestamp]],
+        origins: Sequence[pd.Timestamp],
+        final_origin: pd.Timestamp,
+        version: str,
+    ) -> pd.DataFrame:
+        """The backtest rows: each origin's aggregate forecasts split by its shares."""
+        rows = self.rows[
+            self.rows["cutoff_date"].isin(origins) & self.rows["target_quantity"].notna()
+        ]
+        backtest_results = [result for result in results if result[1] != final_origin]
+        assigned = _assigned_by_origin(
+            self.shares, _fitted_by_origin(backtest_results), {origin: origin for origin in origins}
+        )
+        return _finish(_series_rows(backtest_results, future, rows, assigned), version, True)
+
+    def score(self, row: Mapping[str, Any]) -> pd.DataFrame:
+        """Stored backtests and the published forecast of a registered version: its
+        stored models forecast the scoring rows' dates, split by the current shares."""
+        scoring = self.rows[self.rows["is_scoring_row"]]
+        calibration = json.loads(row["calibration_json"])
+        log1p_levels = set(calibration.get("log1p_levels", []))
+        models = json.loads(bytes(row["artifact"]).decode())
+        cutoff = scoring["cutoff_date"].max()
+        future = {cutoff: sorted(scoring["target_date"].unique())}
+        results = [
+            (
+                _stored_key(key, self.shares),
+                cutoff,
+                predict_stored(
+                    model, future[cutoff], calibration["nonnegative"], key in log1p_levels
+                ),
+                None,
+            )
+            for key, model in sorted(models.items())
+        ]
+        assigned = assign_aggregates(
+            self.shares[self.shares["cutoff_date"] == cutoff], [key for key, *_ in results]
+        )
+        published = _finish(
+            _series_rows(results, future, scoring, assigned), row["model_version"], False
+        )
+        return with_stored_backtest(row, published)
+
+
+def _calibration(
+    known: pd.DataFrame, keys: list[str], models: Mapping[str, str], config: ProphetConfig
+) -> Calibration:
+    """What scoring with the stored models needs: the fitted aggregates, whether to clip
+    at 0, and which aggregates were fitted on log(1 + y)."""
     keyed = _with_keys(known)
-    return Candidate(
-        version=version,
-        algorithm="prophet",
-        config=asdict(config),
-        features=[],
-        data_fingerprint=digest.hexdigest()[16:32],
-        training_start=known["period_end_date"].min().date(),
-        training_end=known["period_end_date"].max().date(),
-        backtest=backtest,
-        calibration={
-            "levels": keys,
-            "nonnegative": bool((known["quantity"] >= 0).all()),
-            "log1p_levels": sorted(
-                str(key)
-                for key, values in keyed.groupby("aggregate_key")["quantity"]
-                if key in models and uses_log1p(config, values)
-            ),
-        },
-        artifact_format="prophet-json",
-        artifact=json.dumps(models, sort_keys=True).encode(),
-    )
+    return {
+        "levels": keys,
+        "nonnegative": bool((known["quantity"] >= 0).all()),
+        "log1p_levels": sorted(
+            str(key)
+            for key, values in keyed.groupby("aggregate_key")["quantity"]
+            if key in models and uses_log1p(config, values)
+        ),
+    }
 
 
 def _stored_key(key: str, shares: pd.DataFrame) -> str:
@@ -521,35 +605,4 @@ def _stored_key(key: str, shares: pd.DataFrame) -> str:
     if ":" in key:
         return key
     finest = shares.loc[shares["chain_position"] == 0, "aggregate_level"]
-    return str(aggregate_key(str(finest.iloc[0]), key)) if len(finest) else key
-
-
-def score_registered(row: dict[str, Any], rows: pd.DataFrame, shares: pd.DataFrame) -> pd.DataFrame:
-    """Stored backtests and the published forecast of a registered Prophet version: its
-    stored models forecast the scoring rows' dates, split by the current shares."""
-    from demandcast.registry import from_parquet_bytes
-
-    rows, shares = _typed_rows(rows, shares)
-    scoring = rows[rows["is_scoring_row"]]
-    calibration = json.loads(row["calibration_json"])
-    log1p_levels = set(calibration.get("log1p_levels", []))
-    models = json.loads(bytes(row["artifact"]).decode())
-    cutoff = scoring["cutoff_date"].max()
-    future = {cutoff: sorted(scoring["target_date"].unique())}
-    results = [
-        (
-            _stored_key(key, shares),
-            cutoff,
-            predict_stored(model, future[cutoff], calibration["nonnegative"], key in log1p_levels),
-            None,
-        )
-        for key, model in sorted(models.items())
-    ]
-    assigned = assign_aggregates(
-        shares[shares["cutoff_date"] == cutoff], [key for key, *_ in results]
-    )
-    published = _finish(
-        _series_rows(results, future, scoring, assigned), row["model_version"], False
-    )
-    backtest = from_parquet_bytes(row["backtest_predictions"])
-    return pd.concat([backtest[OUTPUT_COLUMNS], published], ignore_index=True)
+    return aggregate_key(str(finest.iloc[0]), key) if len(finest) else key

@@ -32,16 +32,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias, TypedDict
 
 import pandas as pd
 import pyarrow as pa
 
 from demandcast import metrics
+from demandcast.artifacts import to_parquet_bytes
 
 CHAMPION = "champion"
 CHALLENGER = "challenger"
@@ -149,6 +149,26 @@ class RunContext:
     run_started_at: dt.datetime
 
 
+# What a candidate's config and calibration hold: JSON values (they are stored as JSON).
+JSON: TypeAlias = str | int | float | bool | list["JSON"] | dict[str, "JSON"] | None
+
+
+class Calibration(TypedDict, total=False):
+    """What scoring needs besides the artifact, by algorithm.
+
+    Attributes:
+        categories: XGBoost: the vocabulary of each categorical feature.
+        levels: Prophet: the keys of the fitted aggregates.
+        nonnegative: Prophet: whether forecasts are clipped at 0 (no negative history).
+        log1p_levels: Prophet: the aggregates fitted on log(1 + y).
+    """
+
+    categories: dict[str, list[str]]
+    levels: list[str]
+    nonnegative: bool
+    log1p_levels: list[str]
+
+
 @dataclass
 class Candidate:
     """A freshly trained model, ready to become a registry row.
@@ -172,13 +192,13 @@ class Candidate:
 
     version: str
     algorithm: str
-    config: dict[str, Any]
+    config: dict[str, JSON]
     features: list[str]
     data_fingerprint: str
     training_start: dt.date
     training_end: dt.date
     backtest: pd.DataFrame
-    calibration: dict[str, Any]
+    calibration: Calibration
     artifact_format: str
     artifact: bytes
     reference_sample: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -203,18 +223,6 @@ def backtest_metrics(backtest: pd.DataFrame) -> dict[str, float]:
         "wape": metrics.wape(actual, predicted),
         "bias": float((predicted - actual).sum() / scale),
     }
-
-
-def to_parquet_bytes(frame: pd.DataFrame) -> bytes:
-    """A frame as Parquet bytes (a blob in the warehouse)."""
-    buffer = io.BytesIO()
-    frame.to_parquet(buffer, index=False)
-    return buffer.getvalue()
-
-
-def from_parquet_bytes(blob: bytes | bytearray | memoryview) -> pd.DataFrame:
-    """The frame stored by :func:`to_parquet_bytes`."""
-    return pd.read_parquet(io.BytesIO(bytes(blob)))
 
 
 def _json(value: Any) -> str:
@@ -511,15 +519,8 @@ def run_registry(
         for row in own.to_dict("records")
     }
     champion = champion_row(own, algorithm, context.as_of_date)
-    changed: dict[str, dict[str, Any]] = {}
-
     if pinned_algorithm(settings.pinned_version) == algorithm:
-        pinned = scoring_row(own, algorithm, settings.pinned_version, context.as_of_date)
-        decision, reasons = "pinned", [f"pinned_model_version = {settings.pinned_version}"]
-        pinned.update(_decision(decision, reasons, context))
-        changed[pinned["model_version"]] = pinned
-        return registry_frame(_with_statuses(stored, changed, algorithm))
-
+        return registry_frame(_with_statuses(stored, _pinned(own, settings, context), algorithm))
     triggers = pending_triggers(
         alerts,
         champion,
@@ -530,19 +531,48 @@ def run_registry(
         champion, context=context, features=features, settings=settings, triggers=triggers
     )
     if not reasons:
-        assert champion is not None
-        champion.update(_decision("reused", ["champion is current"], context))
-        changed[champion["model_version"]] = champion
-        return registry_frame(_with_statuses(stored, changed, algorithm))
+        changed = _reused(champion, ["champion is current"], context)
+    else:
+        changed = _trained(champion, config, features, trainer, context, settings, reasons)
+    return registry_frame(_with_statuses(stored, changed, algorithm))
 
+
+def _pinned(
+    own: pd.DataFrame, settings: RegistrySettings, context: RunContext
+) -> dict[str, dict[str, Any]]:
+    """The pinned version's row, its decision ``pinned`` recorded: nothing is trained."""
+    algorithm = pinned_algorithm(settings.pinned_version) or ""
+    pinned = scoring_row(own, algorithm, settings.pinned_version, context.as_of_date)
+    reasons = [f"pinned_model_version = {settings.pinned_version}"]
+    pinned.update(_decision("pinned", reasons, context))
+    return {pinned["model_version"]: pinned}
+
+
+def _reused(
+    champion: dict[str, Any] | None, reasons: Sequence[str], context: RunContext
+) -> dict[str, dict[str, Any]]:
+    """The champion's row, its decision ``reused`` recorded: the only row that changes."""
+    assert champion is not None
+    champion.update(_decision("reused", reasons, context))
+    return {champion["model_version"]: champion}
+
+
+def _trained(
+    champion: dict[str, Any] | None,
+    config: dict[str, Any],
+    features: Sequence[str],
+    trainer: Trainer,
+    context: RunContext,
+    settings: RegistrySettings,
+    reasons: Sequence[str],
+) -> dict[str, dict[str, Any]]:
+    """Train a challenger and decide between it and the champion (:func:`should_promote`):
+    the rows that change (the challenger's, and the champion's when it stays)."""
     challenger = trainer(config)
-    row = candidate_row(challenger, context, settings, reasons)
     if champion is not None and champion["model_version"] == challenger.version:
         # Same configuration and data as the champion: it is the champion.
-        champion.update(_decision("reused", [*reasons, "retrained to the same version"], context))
-        changed[champion["model_version"]] = champion
-        return registry_frame(_with_statuses(stored, changed, algorithm))
-
+        return _reused(champion, [*reasons, "retrained to the same version"], context)
+    row = candidate_row(challenger, context, settings, reasons)
     champion_wape, why = _champion_wape(
         champion, challenger, features, trainer, settings.contract_hash
     )
@@ -552,6 +582,7 @@ def run_registry(
     if why:
         promote, decision_text = True, f"{PROMOTED}: {why}"
     row["promotion_decision"] = decision_text
+    changed: dict[str, dict[str, Any]] = {}
     if promote:
         row.update(_decision("trained_and_promoted", reasons, context))
     else:
@@ -559,7 +590,7 @@ def run_registry(
         champion.update(_decision("trained_challenger_kept_champion", reasons, context))
         changed[champion["model_version"]] = champion
     changed[row["model_version"]] = row
-    return registry_frame(_with_statuses(stored, changed, algorithm))
+    return changed
 
 
 def _with_statuses(

@@ -20,6 +20,7 @@ from demandcast.registry import (
     Trainer,
     registry_frame,
     run_registry,
+    scoring_row,
 )
 
 
@@ -98,6 +99,22 @@ def database_folder(session: Any) -> str:
     if not path:
         return "."
     return os.path.dirname(os.path.abspath(str(path)))
+
+
+def scoring_version(
+    registry_relation: Any, algorithm: str, run_context_relation: Any, registry_config: Any
+) -> dict[str, Any]:
+    """The registry row whose model scores this run (pinned, else the champion for the
+    as-of date: :func:`demandcast.registry.scoring_row`), for a scoring or monitoring
+    model. The arguments are the model's own ``dbt.ref("registry_<algorithm>")``,
+    ``dbt.ref("stg_run_context")`` and ``dbt.config.get("registry")``."""
+    settings = RegistrySettings.from_mapping(registry_config)
+    return scoring_row(
+        to_pandas(registry_relation),
+        algorithm,
+        settings.pinned_version,
+        run_context(run_context_relation).as_of_date,
+    )
 
 
 def retraining_alerts(alert_history: Any | None, algorithm: str) -> pd.DataFrame:

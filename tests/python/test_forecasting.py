@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
+
 import numpy as np
 import pandas as pd
 import pytest
 from origin_oracle import with_origin_flags
 
-from demandcast.forecasting import (
+from demandcast.artifacts import to_parquet_bytes
+from demandcast.backtests import choose_origins
+from demandcast.xgboost_model import (
     ForecastConfig,
-    choose_origins,
+    XGBoostForecaster,
     fit,
     forecast,
     model_version,
@@ -115,6 +120,24 @@ def test_forecast_covers_scoring_rows_without_intervals_of_its_own():
     assert len(published) == int(rows["is_scoring_row"].sum())
     assert published["actual_quantity"].isna().all()
     assert not {"lower_80", "upper_80", "lower_95", "upper_95"} & set(result.columns)
+
+
+def test_a_registered_version_scores_as_the_model_it_was_trained_as():
+    # The algorithm interface: train() hands the registry a Candidate, score() reads the
+    # registry row back (booster bytes, vocabularies, stored backtests).
+    rows = feature_rows()
+    candidate = XGBoostForecaster(rows).train(asdict(FAST))
+    row = {
+        "model_version": candidate.version,
+        "features_json": json.dumps(candidate.features),
+        "calibration_json": json.dumps(candidate.calibration),
+        "artifact": candidate.artifact,
+        "backtest_predictions": to_parquet_bytes(candidate.backtest),
+    }
+    scored = XGBoostForecaster(rows).score(row)
+    pd.testing.assert_frame_equal(scored, forecast(rows, FAST), check_dtype=False)
+    with pytest.raises(ValueError, match="needs features the feature table lacks"):
+        XGBoostForecaster(rows.drop(columns=[candidate.features[-1]])).score(row)
 
 
 def test_model_version_tracks_params_and_training_rows():
@@ -263,7 +286,7 @@ def test_reading_only_the_training_rows_gives_the_same_model():
     # registry_xgboost reads the rows of TRAINING_ROWS, not the table.
     import duckdb
 
-    from demandcast.forecasting import TRAINING_ROWS, train
+    from demandcast.xgboost_model import TRAINING_ROWS, train
 
     rows = sampled_rows()
     connection = duckdb.connect()

@@ -12,17 +12,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from demandcast.artifacts import to_parquet_bytes
 from demandcast.prophet_models import (
     FitTask,
     ProphetConfig,
+    ProphetForecaster,
+    ProphetTraining,
     assign_aggregates,
     fit_one,
     holidays_frame,
-    prophet_candidate,
-    score_registered,
     select_aggregates,
 )
-from demandcast.registry import to_parquet_bytes
 
 DAYS = 60
 HORIZON = 3
@@ -126,14 +126,16 @@ def fitted() -> dict[str, object]:
     history = _history(sales)
     rows, shares = _rows_and_shares(sales)
     events = pd.DataFrame(columns=["event_date", "event_name"])
-    candidate = prophet_candidate(history, rows, shares, events, TINY, "day", 1)
+    training = ProphetTraining(history=history, events=events, frequency="day", period_days=1)
+    candidate = ProphetForecaster(rows, shares, training).train(TINY)
     registry_row = {
         "model_version": candidate.version,
         "calibration_json": json.dumps(candidate.calibration),
         "artifact": candidate.artifact,
         "backtest_predictions": to_parquet_bytes(candidate.backtest),
     }
-    scored = score_registered(registry_row, rows, shares)
+    # Scoring reads the stored models only: no training inputs.
+    scored = ProphetForecaster(rows, shares).score(registry_row)
     return {"history": history, "rows": rows, "candidate": candidate, "scored": scored}
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from demandcast.artifacts import from_parquet_bytes
 from demandcast.registry import (
     CHALLENGER,
     CHAMPION,
@@ -18,7 +19,6 @@ from demandcast.registry import (
     MissingConfigKeys,
     RegistrySettings,
     RunContext,
-    from_parquet_bytes,
     run_registry,
     scoring_row,
     should_promote,

@@ -9,15 +9,15 @@ Rolling-origin backtests train on the rows whose target was known at each origin
 the origin's rows. Prediction intervals are not made here: forecast_candidates adds them
 to every candidate by one rule (split-conformal, in SQL).
 
-The dbt Python model ``forecast_xgboost`` calls :func:`forecast`; everything else here is
-plain pandas/XGBoost and unit-tested.
+The dbt Python models use :class:`XGBoostForecaster` (``train``, ``score``: the verbs of
+demandcast.algorithm.Algorithm); everything else here is plain pandas/XGBoost and
+unit-tested. Origins and the output columns are demandcast.backtests', shared with Prophet.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -25,8 +25,19 @@ import numpy as np
 import pandas as pd
 import xgboost as xgb
 
-KEY_COLUMNS = ["store_id", "item_id", "cutoff_date", "horizon_step", "target_date"]
-TARGET = "target_quantity"
+from demandcast.artifacts import content_hash
+from demandcast.backtests import (
+    KEY_COLUMNS,
+    OUTPUT_COLUMNS,
+    TARGET,
+    as_dates,
+    required_origins,
+    with_integer_origins,
+    with_stored_backtest,
+)
+from demandcast.drift import reference_sample
+from demandcast.registry import Calibration, Candidate, checked_config
+
 NOT_FEATURES = {
     "cutoff_date",
     "target_date",
@@ -35,31 +46,6 @@ NOT_FEATURES = {
     "is_training_sample",
     TARGET,
 }
-OUTPUT_COLUMNS = [
-    *KEY_COLUMNS,
-    "model_name",
-    "model_version",
-    "is_backtest",
-    "predicted_quantity",
-    "actual_quantity",
-]
-
-
-def no_forecast() -> pd.DataFrame:
-    """A forecast model's output when it scores nothing (int_training_history: too little
-    history to train): no rows, the columns of OUTPUT_COLUMNS with their warehouse types."""
-    text = ["store_id", "item_id", "model_name", "model_version"]
-    dtypes: dict[str, Any] = {
-        **{column: "string" for column in text},
-        "cutoff_date": "date32[pyarrow]",
-        "target_date": "date32[pyarrow]",
-        "horizon_step": "int32",
-        "is_backtest": "bool",
-    }
-    frame = pd.DataFrame(columns=OUTPUT_COLUMNS)
-    return frame.astype({c: dtypes.get(c, "float64") for c in OUTPUT_COLUMNS})
-
-
 # Config keys of versions trained when intervals were made here (now in
 # forecast_candidates): a stored version's config may still carry them.
 RETIRED_CONFIG_KEYS = {"horizon_buckets", "spread_power", "spread_floor"}
@@ -110,8 +96,6 @@ class ForecastConfig:
     def from_mapping(cls, mapping: dict[str, Any] | None) -> ForecastConfig:
         """Build from a plain mapping (dbt config, or a stored version's config): unknown
         or missing keys are an error (RETIRED_CONFIG_KEYS of older versions are dropped)."""
-        from demandcast.registry import checked_config
-
         current = {
             key: value for key, value in (mapping or {}).items() if key not in RETIRED_CONFIG_KEYS
         }
@@ -256,37 +240,12 @@ def predict(booster: xgb.Booster, frame: pd.DataFrame) -> np.ndarray:
 TRAINING_ROWS = "not is_scoring_row and (is_training_sample or is_backtest_origin)"
 
 
-def with_integer_origins(mapping: dict[str, Any]) -> dict[str, Any]:
-    """A config mapping with ``backtest_origins`` as an integer (dbt renders the var into
-    the config as text)."""
-    if "backtest_origins" in mapping:
-        return {**mapping, "backtest_origins": int(mapping["backtest_origins"])}
-    return mapping
-
-
-def choose_origins(frame: pd.DataFrame, count: int) -> list[pd.Timestamp]:
-    """The backtest origins, latest first: the cut-offs int_forecast_features flags as
-    ``is_backtest_origin`` (the one rule, in int_forecast_cutoffs; at most ``count``)."""
-    if "is_backtest_origin" not in frame.columns:
-        raise ValueError(
-            "the forecast rows lack column is_backtest_origin: the backtest origins are"
-            " flagged by int_forecast_cutoffs (read int_forecast_features)"
-        )
-    flagged = frame.loc[frame["is_backtest_origin"].astype(bool), "cutoff_date"]
-    return sorted(pd.to_datetime(flagged.unique()), reverse=True)[:count]
-
-
 def model_version(config: ForecastConfig, columns: Sequence[str], train: pd.DataFrame) -> str:
     """Content hash of what makes a model: params, rounds, features, training data."""
-    fingerprint = pd.util.hash_pandas_object(train[[*KEY_COLUMNS, TARGET]], index=False).to_numpy()
-    digest = hashlib.sha256()
-    digest.update(
-        json.dumps(
-            {**asdict(config), "features": list(columns)}, sort_keys=True, default=str
-        ).encode()
+    settings = json.dumps(
+        {**asdict(config), "features": list(columns)}, sort_keys=True, default=str
     )
-    digest.update(fingerprint.tobytes())
-    return "xgb-" + digest.hexdigest()[:16]
+    return "xgb-" + content_hash(settings, train[[*KEY_COLUMNS, TARGET]])[:16]
 
 
 def _predictions(
@@ -342,9 +301,7 @@ def train(frame: pd.DataFrame, config: ForecastConfig) -> TrainedForecast:
     """
     categories = categories_of(frame)
     frame = _typed(frame, categories)
-    origins = choose_origins(frame, config.backtest_origins)
-    if not origins:
-        raise ValueError("no cut-off has a fully known horizon: nothing to backtest")
+    origins = required_origins(frame, config.backtest_origins)
     features = feature_columns(frame)
 
     # Training rows come from the sampled series (is_training_sample, when present);
@@ -381,16 +338,10 @@ def train(frame: pd.DataFrame, config: ForecastConfig) -> TrainedForecast:
         version=model_version(config, features, train_rows),
         features=features,
         categories=categories,
-        backtest=_as_dates(backtest)[OUTPUT_COLUMNS],
+        backtest=as_dates(backtest)[OUTPUT_COLUMNS],
         training_start=train_rows["target_date"].min(),
         training_end=train_rows["target_date"].max(),
     )
-
-
-def _as_dates(result: pd.DataFrame) -> pd.DataFrame:
-    for column in ("cutoff_date", "target_date"):
-        result[column] = pd.to_datetime(result[column]).dt.date  # DATE in the warehouse
-    return result
 
 
 def score(
@@ -404,7 +355,7 @@ def score(
     stored) booster (the booster carries its scaling)."""
     scoring = _typed(frame[frame["is_scoring_row"]], categories)
     published = _predictions(scoring, predict(booster, scoring), version, False)
-    return _as_dates(published)[OUTPUT_COLUMNS]
+    return as_dates(published)[OUTPUT_COLUMNS]
 
 
 def forecast(frame: pd.DataFrame, config: ForecastConfig) -> pd.DataFrame:
@@ -424,15 +375,9 @@ def forecast(frame: pd.DataFrame, config: ForecastConfig) -> pd.DataFrame:
     return pd.concat([trained.backtest, published], ignore_index=True)
 
 
-REFERENCE_SAMPLE_ROWS = 5000
-REFERENCE_CUTOFFS = 4
-
-
 def data_fingerprint(frame: pd.DataFrame) -> str:
     """Hash of the rows a model learns from: keys and target."""
-    rows = frame[frame[TARGET].notna()][[*KEY_COLUMNS, TARGET]]
-    hashed = pd.util.hash_pandas_object(rows, index=False).to_numpy()
-    return hashlib.sha256(hashed.tobytes()).hexdigest()[:16]
+    return content_hash(frame[frame[TARGET].notna()][[*KEY_COLUMNS, TARGET]])[:16]
 
 
 def booster_bytes(booster: xgb.Booster) -> bytes:
@@ -447,68 +392,57 @@ def load_booster(blob: bytes | bytearray | memoryview) -> xgb.Booster:
     return booster
 
 
-def reference_sample(frame: pd.DataFrame, features: Sequence[str]) -> pd.DataFrame:
-    """The drift reference: up to REFERENCE_SAMPLE_ROWS rows (a fixed random sample) of
-    the numeric features at the latest REFERENCE_CUTOFFS training cut-offs, one row per
-    series and cut-off, i.e. what the data looked like when the model was trained. Later
-    windows are compared with it."""
-    # Features are as of the cut-off: one row per series and cut-off (step 1) each.
-    training = frame[~frame["is_scoring_row"] & (frame["horizon_step"] == 1)]
-    latest = sorted(training["cutoff_date"].unique())[-REFERENCE_CUTOFFS:]
-    recent = training[training["cutoff_date"].isin(latest)]
-    numeric = [
-        column
-        for column in features
-        if pd.api.types.is_numeric_dtype(recent[column])
-        and not pd.api.types.is_bool_dtype(recent[column])
-    ]
-    sample = recent.sample(n=min(len(recent), REFERENCE_SAMPLE_ROWS), random_state=0)
-    return sample[["cutoff_date", *numeric]].reset_index(drop=True)
+class XGBoostForecaster:
+    """The global XGBoost model behind the algorithm interface (demandcast.algorithm).
 
+    Args:
+        frame: Rows of int_forecast_features: for :meth:`train`, the rows training needs
+            (TRAINING_ROWS); for :meth:`score`, at least the scoring rows.
+    """
 
-def xgboost_candidate(frame: pd.DataFrame, mapping: dict[str, Any]) -> Any:
-    """Train and backtest one configuration: a registry Candidate (see registry.py)."""
-    from demandcast.registry import Candidate
+    name = "xgboost"
 
-    config = ForecastConfig.from_mapping(mapping)
-    trained = train(frame, config)
-    known = frame[frame[TARGET].notna() & ~frame["is_scoring_row"]]
-    return Candidate(
-        version=trained.version,
-        algorithm="xgboost",
-        config=asdict(config),
-        features=trained.features,
-        data_fingerprint=data_fingerprint(known),
-        training_start=trained.training_start.date(),
-        training_end=trained.training_end.date(),
-        backtest=trained.backtest,
-        calibration={"categories": trained.categories},
-        artifact_format="xgboost-ubj",
-        artifact=booster_bytes(trained.booster),
-        reference_sample=reference_sample(frame, trained.features),
-    )
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
 
-
-def score_registered(frame: pd.DataFrame, row: dict[str, Any]) -> pd.DataFrame:
-    """Backtest rows and the published forecast of a registered XGBoost version: the
-    stored backtests, and the current scoring rows predicted by the stored booster."""
-    from demandcast.registry import from_parquet_bytes
-
-    calibration = json.loads(row["calibration_json"])
-    features = json.loads(row["features_json"])
-    missing = sorted(set(features) - set(frame.columns))
-    if missing:
-        raise ValueError(
-            f"model {row['model_version']} needs features the feature table lacks: {missing}"
+    def train(self, mapping: Mapping[str, Any]) -> Candidate:
+        """Train and backtest one configuration (the ``xgboost`` config): a registry
+        Candidate."""
+        config = ForecastConfig.from_mapping(dict(mapping))
+        trained = train(self.frame, config)
+        known = self.frame[self.frame[TARGET].notna() & ~self.frame["is_scoring_row"]]
+        calibration: Calibration = {"categories": trained.categories}
+        return Candidate(
+            version=trained.version,
+            algorithm=self.name,
+            config=asdict(config),
+            features=trained.features,
+            data_fingerprint=data_fingerprint(known),
+            training_start=trained.training_start.date(),
+            training_end=trained.training_end.date(),
+            backtest=trained.backtest,
+            calibration=calibration,
+            artifact_format="xgboost-ubj",
+            artifact=booster_bytes(trained.booster),
+            reference_sample=reference_sample(self.frame, trained.features),
         )
-    published = score(
-        load_booster(row["artifact"]),
-        frame[[*[c for c in frame.columns if c in NOT_FEATURES], *features]],
-        version=row["model_version"],
-        categories=calibration["categories"],
-    )
-    backtest = from_parquet_bytes(row["backtest_predictions"])
-    return pd.concat([backtest[OUTPUT_COLUMNS], published], ignore_index=True)
+
+    def score(self, row: Mapping[str, Any]) -> pd.DataFrame:
+        """Backtest rows and the published forecast of a registered version: the stored
+        backtests, and the scoring rows predicted by the stored booster."""
+        features = json.loads(row["features_json"])
+        missing = sorted(set(features) - set(self.frame.columns))
+        if missing:
+            raise ValueError(
+                f"model {row['model_version']} needs features the feature table lacks: {missing}"
+            )
+        published = score(
+            load_booster(row["artifact"]),
+            self.frame[[*[c for c in self.frame.columns if c in NOT_FEATURES], *features]],
+            version=row["model_version"],
+            categories=json.loads(row["calibration_json"])["categories"],
+        )
+        return with_stored_backtest(row, published)
 
 
 # Output column -> XGBoost importance type (totals, so shares add up).
