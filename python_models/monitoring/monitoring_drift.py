@@ -10,7 +10,7 @@ import json
 
 import pandas as pd
 
-from demandcast import warehouse
+from demandcast import model_runs, warehouse
 from demandcast.artifacts import from_parquet_bytes
 from demandcast.drift import drift_rows, monitored_features, no_drift
 
@@ -21,10 +21,10 @@ def model(dbt, session):
         incremental_strategy="delete+insert",
         unique_key=["as_of_date", "subject", "name"],
     )
-    context = warehouse.run_context(dbt.ref("stg_run_context"))
-    if warehouse.untrained_reason(dbt.ref("int_training_history")):
+    context = model_runs.run_context(dbt.ref("stg_run_context"))
+    if model_runs.untrained_reason(dbt.ref("int_training_history")):
         return no_drift()
-    row = warehouse.scoring_version(
+    row = model_runs.scoring_version(
         dbt.ref("registry_xgboost"),
         "xgboost",
         dbt.ref("stg_run_context"),

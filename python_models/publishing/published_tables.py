@@ -7,7 +7,7 @@ tools read ``<folder>/current/<table>.parquet``. var bi_publish_keep_versions se
 many versions stay. Returns the manifest: one row per published table.
 """
 
-from demandcast import warehouse
+from demandcast import model_runs, warehouse
 from demandcast.publishing import publish, published_folder
 
 
@@ -33,7 +33,7 @@ def model(dbt, session):
     folder = published_folder(
         warehouse.database_folder(session), dbt.config.get("bi_publish_path") or ""
     )
-    context = warehouse.run_context(dbt.ref("stg_run_context"))
+    context = model_runs.run_context(dbt.ref("stg_run_context"))
     frames = {name: warehouse.to_pandas(relation) for name, relation in tables.items()}
     return publish(
         frames,

@@ -5,14 +5,14 @@ the history is too short to train (int_training_history).
 Thin by design: rows in, one call into demandcast.prophet_models, rows out.
 """
 
-from demandcast import warehouse
+from demandcast import model_runs, warehouse
 from demandcast.backtests import no_forecast
 from demandcast.prophet_models import FORECAST_ROW_COLUMNS, ProphetForecaster
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    if warehouse.untrained_reason(dbt.ref("int_training_history")):
+    if model_runs.untrained_reason(dbt.ref("int_training_history")):
         return no_forecast()
     prophet = ProphetForecaster(
         warehouse.to_pandas_where(
@@ -20,7 +20,7 @@ def model(dbt, session):
         ),
         warehouse.to_pandas(dbt.ref("int_aggregate_shares")),
     )
-    row = warehouse.scoring_version(
+    row = model_runs.scoring_version(
         dbt.ref("registry_prophet"),
         "prophet",
         dbt.ref("stg_run_context"),

@@ -5,20 +5,20 @@ history is too short to train (int_training_history).
 Thin by design: rows in, one call into demandcast.xgboost_model, rows out.
 """
 
-from demandcast import warehouse
+from demandcast import model_runs, warehouse
 from demandcast.backtests import no_forecast
 from demandcast.xgboost_model import XGBoostForecaster
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    if warehouse.untrained_reason(dbt.ref("int_training_history")):
+    if model_runs.untrained_reason(dbt.ref("int_training_history")):
         return no_forecast()
     features = dbt.ref("int_forecast_features")
     scoring = warehouse.to_pandas_where(
         features, "is_scoring_row", warehouse.column_names(features)
     )
-    row = warehouse.scoring_version(
+    row = model_runs.scoring_version(
         dbt.ref("registry_xgboost"),
         "xgboost",
         dbt.ref("stg_run_context"),

@@ -4,7 +4,7 @@ Thin by design: rules in demandcast.registry, fitting in demandcast.prophet_mode
 Config keys ``prophet`` and ``registry`` in _python_models.yml.
 """
 
-from demandcast import warehouse
+from demandcast import model_runs, warehouse
 from demandcast.prophet_models import FORECAST_ROW_COLUMNS, ProphetForecaster, ProphetTraining
 
 
@@ -27,21 +27,23 @@ def model(dbt, session):
                 ["event_date", "event_name"],
             ),
             frequency=dbt.config.get("frequency"),
-            period_days=warehouse.run_setting(run_context, "period_days"),
+            period_days=model_runs.run_setting(run_context, "period_days"),
         ),
     )
-    # The feedback loop: earlier runs' alerts (a source, as a ref would be a cycle; the
-    # model itself must call dbt.source for dbt to see it, and only once the table exists).
-    has_feedback = warehouse.feedback_source_exists(session)
-    alert_history = dbt.source("feedback", "alert_history") if has_feedback else None
-    return warehouse.registry_run(
+    # The feedback loop: earlier runs' alerts and decisions (sources, as a ref would be a
+    # cycle; the model itself must call dbt.source for dbt to see it, and only once the
+    # table exists).
+    has_alerts = warehouse.table_exists(session, "alert_history")
+    has_log = warehouse.table_exists(session, "model_training_log")
+    return model_runs.registry_run(
         dbt,
         session,
         algorithm="prophet",
         features=[],
         run_context_relation=run_context,
         history_relation=dbt.ref("int_training_history"),
-        alert_history=alert_history,
+        alert_history=dbt.source("feedback", "alert_history") if has_alerts else None,
+        training_log=dbt.source("feedback", "model_training_log") if has_log else None,
         config=dbt.config.get("prophet"),
         registry_config=dbt.config.get("registry"),
         trainer=prophet.train,

@@ -6,7 +6,7 @@ demandcast.registry, training in demandcast.xgboost_model. Config keys ``xgboost
 trained, and only those training needs (xgboost_model.TRAINING_ROWS).
 """
 
-from demandcast import warehouse
+from demandcast import model_runs, warehouse
 from demandcast.xgboost_model import TRAINING_ROWS, XGBoostForecaster, feature_columns
 
 
@@ -20,19 +20,21 @@ def model(dbt, session):
     columns = warehouse.column_names(features)
     run_context = dbt.ref("stg_run_context")
     # The window in days is derived in SQL (var training_window_periods x period_days).
-    window_days = warehouse.run_setting(run_context, "training_window_days")
-    # The feedback loop: earlier runs' alerts (a source, as a ref would be a cycle; the
-    # model itself must call dbt.source for dbt to see it, and only once the table exists).
-    has_feedback = warehouse.feedback_source_exists(session)
-    alert_history = dbt.source("feedback", "alert_history") if has_feedback else None
-    return warehouse.registry_run(
+    window_days = model_runs.run_setting(run_context, "training_window_days")
+    # The feedback loop: earlier runs' alerts and decisions (sources, as a ref would be a
+    # cycle; the model itself must call dbt.source for dbt to see it, and only once the
+    # table exists).
+    has_alerts = warehouse.table_exists(session, "alert_history")
+    has_log = warehouse.table_exists(session, "model_training_log")
+    return model_runs.registry_run(
         dbt,
         session,
         algorithm="xgboost",
         features=feature_columns(columns),
         run_context_relation=run_context,
         history_relation=dbt.ref("int_training_history"),
-        alert_history=alert_history,
+        alert_history=dbt.source("feedback", "alert_history") if has_alerts else None,
+        training_log=dbt.source("feedback", "model_training_log") if has_log else None,
         config={**dbt.config.get("xgboost"), "training_window_days": window_days},
         registry_config=dbt.config.get("registry"),
         trainer=lambda config: XGBoostForecaster(
