@@ -642,43 +642,81 @@ def _event_log_multiplier(days: _Days) -> FloatArray:
     return log_mult
 
 
-def _simulate_quantities(
-    rng: np.random.Generator,
-    days: _Days,
-    stores: _Stores,
-    items: _Items,
-    life: _Lifecycle,
-    active: BoolArray,
-    temperature: FloatArray,
-    mean_temp: FloatArray,
-    unemployment: FloatArray,
-    price_cents: IntArray,
-    regular_cents: IntArray,
-    chain_regular: FloatArray,
-) -> IntArray:
-    n_days, n_stores, n_items = days.n, stores.n, items.n
-    cat = items.category_idx
+def _calendar_multipliers(days: _Days, items: _Items) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Demand multipliers that follow the calendar alone.
+
+    Args:
+        days: The days of the history.
+        items: The assortment (category and growth of each item).
+
+    Returns:
+        (weekday multiplier (T,), category season times events (T, I), item trend (T, I)).
+    """
     peak = np.array([c.season_peak_doy for c in CATEGORIES], dtype=np.float64)
     amp = np.array([c.season_amplitude for c in CATEGORIES])
     sensitivity = np.array([c.event_sensitivity for c in CATEGORIES])
-    beta = np.array([c.temperature_beta for c in CATEGORIES])
-
     yearly = 1.0 + amp[:, None] * np.cos(
         2 * np.pi * (days.doy[None, :] - peak[:, None]) / DAYS_PER_YEAR
     )
     events = np.exp(sensitivity[:, None] * _event_log_multiplier(days)[None, :])
-    seasonal = (yearly * events)[cat].T  # (T, I)
+    seasonal = (yearly * events)[items.category_idx].T
     weekly = np.asarray(WEEKDAY_MULTIPLIERS)[days.dow]
     trend = np.exp(items.growth[None, :] * days.years[:, None])
-    store_mult = (stores.size_sqft / STORE_SIZE_REFERENCE_SQFT) ** STORE_SIZE_EXPONENT
-    affinity = rng.lognormal(0.0, STORE_ITEM_AFFINITY_SIGMA, (n_stores, n_items))
+    return weekly, seasonal, trend
 
-    temp_effect = np.exp(beta[cat][None, None, :] * (temperature - mean_temp[None, :])[:, :, None])
+
+def _exogenous_effects(
+    items: _Items, temperature: FloatArray, mean_temp: FloatArray, unemployment: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Demand multipliers of the weather and the local economy.
+
+    Args:
+        items: The assortment (its category sets the temperature sensitivity).
+        temperature: Daily temperature per store (T, S).
+        mean_temp: Mean temperature per store (S,).
+        unemployment: Daily unemployment rate per store (T, S).
+
+    Returns:
+        (temperature effect (T, S, I), unemployment effect (T, S)).
+    """
+    beta = np.array([c.temperature_beta for c in CATEGORIES])
+    deviation = (temperature - mean_temp[None, :])[:, :, None]
+    temp_effect = np.exp(beta[items.category_idx][None, None, :] * deviation)
     unemp_effect = np.exp(-UNEMPLOYMENT_EFFECT * (unemployment - unemployment[:1]))
-    price_effect = (price_cents / regular_cents) ** items.elasticity[None, None, :]
-    inflation = (chain_regular / chain_regular[:, :1]).T  # (T, I)
-    price_effect *= (inflation ** (LONG_RUN_ELASTICITY_SHARE * items.elasticity))[:, None, :]
+    return temp_effect, unemp_effect
 
+
+def _price_effect(
+    items: _Items, price_cents: IntArray, regular_cents: IntArray, chain_regular: FloatArray
+) -> FloatArray:
+    """Demand multiplier of promotions (full elasticity) and of price increases (partial).
+
+    Args:
+        items: The assortment (price elasticity of each item).
+        price_cents: Shelf price (T, S, I).
+        regular_cents: Regular price (T, S, I).
+        chain_regular: Chain regular price (I, T).
+
+    Returns:
+        The multiplier, (T, S, I).
+    """
+    effect: FloatArray = (price_cents / regular_cents) ** items.elasticity[None, None, :]
+    inflation = (chain_regular / chain_regular[:, :1]).T  # (T, I)
+    effect *= (inflation ** (LONG_RUN_ELASTICITY_SHARE * items.elasticity))[:, None, :]
+    return effect
+
+
+def _lifecycle_multiplier(life: _Lifecycle, n_days: int) -> FloatArray:
+    """Demand multiplier of launches (a ramp up) and discontinuations (a run-down).
+
+    Args:
+        life: First and last active day of each series, launched and discontinued items.
+        n_days: Number of days of history.
+
+    Returns:
+        The multiplier, (T, S, I); 1 for items that are neither launched nor discontinued.
+    """
+    n_stores, n_items = life.first_t.shape
     t_axis = np.arange(n_days)[:, None, None]
     age = t_axis - life.first_t[None, :, :]
     remaining = np.maximum(life.last_t[None, :, :] - t_axis, 0)
@@ -693,25 +731,21 @@ def _simulate_quantities(
             1.0,
         )
         lifecycle[:, :, life.discontinued] = rundown[:, :, life.discontinued]
+    return lifecycle
 
-    mean = (
-        items.base_demand[None, None, :]
-        * store_mult[None, :, None]
-        * affinity[None]
-        * weekly[:, None, None]
-        * seasonal[:, None, :]
-        * trend[:, None, :]
-        * temp_effect
-        * unemp_effect[:, :, None]
-        * price_effect
-        * lifecycle
-    )
-    # Poisson-gamma mixture == negative binomial with item-specific dispersion.
-    k = items.dispersion[None, None, :]
-    lam = mean * rng.gamma(k, 1.0 / k, size=mean.shape)
-    quantity = rng.poisson(lam).astype(np.int64)
 
-    # Stock-outs: some series go empty for a few days, whatever their demand.
+def _stockout_mask(rng: np.random.Generator, life: _Lifecycle, n_days: int) -> BoolArray:
+    """Draws the stock-outs: some series go empty for a few days, whatever their demand.
+
+    Args:
+        rng: The generator everything is drawn from.
+        life: First and last active day of each series.
+        n_days: Number of days of history.
+
+    Returns:
+        True on the days each series is out of stock, (T, S, I).
+    """
+    n_stores, n_items = life.first_t.shape
     prone = rng.random((n_stores, n_items)) < STOCKOUT_PRONE_SHARE
     active_len = life.last_t - life.first_t + 1
     n_runs = rng.poisson(STOCKOUT_RUNS_PER_YEAR * active_len / DAYS_PER_YEAR) * prone
@@ -725,8 +759,50 @@ def _simulate_quantities(
     marks = np.zeros((n_days + 1, n_stores, n_items), dtype=np.int64)
     np.add.at(marks, (starts, run_s, run_i), 1)
     np.add.at(marks, (np.minimum(starts + lengths, n_days), run_s, run_i), -1)
-    stocked_out = np.cumsum(marks, axis=0)[:n_days] > 0
-    quantity[stocked_out] = 0
+    stocked_out: BoolArray = np.cumsum(marks, axis=0)[:n_days] > 0
+    return stocked_out
+
+
+def _simulate_quantities(
+    rng: np.random.Generator,
+    days: _Days,
+    stores: _Stores,
+    items: _Items,
+    life: _Lifecycle,
+    active: BoolArray,
+    temperature: FloatArray,
+    mean_temp: FloatArray,
+    unemployment: FloatArray,
+    price_cents: IntArray,
+    regular_cents: IntArray,
+    chain_regular: FloatArray,
+) -> IntArray:
+    """Draws the daily units sold of every series from the product of its demand drivers.
+
+    Returns:
+        Units sold, (T, S, I): 0 on stock-out days and outside each series' active span.
+    """
+    weekly, seasonal, trend = _calendar_multipliers(days, items)
+    store_mult = (stores.size_sqft / STORE_SIZE_REFERENCE_SQFT) ** STORE_SIZE_EXPONENT
+    affinity = rng.lognormal(0.0, STORE_ITEM_AFFINITY_SIGMA, (stores.n, items.n))
+    temp_effect, unemp_effect = _exogenous_effects(items, temperature, mean_temp, unemployment)
+    mean = (
+        items.base_demand[None, None, :]
+        * store_mult[None, :, None]
+        * affinity[None]
+        * weekly[:, None, None]
+        * seasonal[:, None, :]
+        * trend[:, None, :]
+        * temp_effect
+        * unemp_effect[:, :, None]
+        * _price_effect(items, price_cents, regular_cents, chain_regular)
+        * _lifecycle_multiplier(life, days.n)
+    )
+    # Poisson-gamma mixture == negative binomial with item-specific dispersion.
+    k = items.dispersion[None, None, :]
+    lam = mean * rng.gamma(k, 1.0 / k, size=mean.shape)
+    quantity = rng.poisson(lam).astype(np.int64)
+    quantity[_stockout_mask(rng, life, days.n)] = 0
     quantity[~active] = 0
     return quantity
 
