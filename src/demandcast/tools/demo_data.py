@@ -21,7 +21,7 @@ import dataclasses
 import datetime as dt
 import json
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -833,6 +833,78 @@ def _plant_shift(
 # --- Fault planting ----------------------------------------------------------------------------
 
 
+_Line = tuple[str, str, str, str]  # sales_date, store_id, item_id, quantity as written
+_LineChange = Callable[[np.random.Generator, _Line, dt.date], _Line]
+
+
+@dataclass(frozen=True)
+class _MissingBatches:
+    """The rows of a missing weekend batch and of a late file, removed from the sales."""
+
+    weekend_store: str
+    weekend_t: list[int]
+    weekend_rows: int
+    late_store: str
+    late_t: list[int]
+    late_rows: int
+
+
+@dataclass(frozen=True)
+class _Resend:
+    """A re-sent sales file: existing keys again, half of them with a corrected quantity."""
+
+    month_key: int
+    source_idx: IntArray  # sales row each re-sent row repeats
+    rows: list[_Line]
+    n_conflict: int
+    conflict_rows: list[dict[str, Any]]
+
+    @property
+    def month_label(self) -> str:
+        """The month of the re-sent file, ``YYYY-MM``."""
+        return f"{self.month_key // 100:04d}-{self.month_key % 100:02d}"
+
+    @property
+    def file(self) -> str:
+        """The re-sent file's path in the data folder."""
+        return f"sales/sales_{self.month_label}_resend.csv"
+
+
+@dataclass(frozen=True)
+class _RowFaultPlanter:
+    """One fault planted by rewriting fresh sales rows, and its manifest entry.
+
+    Attributes:
+        fault: The quarantine reason code the rows must get.
+        rate: Share of the clean rows to rewrite; ``None`` = ``fixed_count`` rows.
+        fixed_count: Number of rows to rewrite when ``rate`` is ``None``.
+        change: The rewrite of one row (its line and sales date) into a faulty line.
+        description: The manifest's description of the fault.
+        extra: Further manifest fields, from the tally of the rewritten rows.
+    """
+
+    fault: str
+    rate: float | None
+    fixed_count: int
+    change: _LineChange
+    description: str
+    extra: Callable[[dict[str, int]], dict[str, Any]] = lambda tally: {}
+
+    def count(self, n_clean: int) -> int:
+        """Number of faulty rows to plant among ``n_clean`` clean rows."""
+        return self.fixed_count if self.rate is None else _fault_count(self.rate, n_clean)
+
+    def manifest_entry(self, tally: dict[str, int]) -> dict[str, Any]:
+        """The fault's manifest entry, given the tally of the rows it rewrote."""
+        return {
+            "fault": self.fault,
+            "rate": self.rate,
+            "count": tally.get("rows", 0),
+            "description": self.description,
+            **self.extra(tally),
+        }
+
+
 def _pick_store(ids: list[str], wanted: str, fallback: int, avoid: str | None = None) -> str:
     if wanted in ids:
         return wanted
@@ -855,28 +927,50 @@ def _fault_count(rate: float, base: int) -> int:
     return max(1, round(rate * base))
 
 
-def _plant_faults(
-    rng: np.random.Generator, days: _Days, rows: _SalesRows, store_ids: list[str]
-) -> tuple[_SalesRows, IntArray, list[tuple[str, str, str, str]], str, list[dict[str, Any]], int]:
-    """Mutates, removes and duplicates rows.
+def _remove_missing_batches(
+    days: _Days, rows: _SalesRows, store_ids: list[str]
+) -> tuple[_SalesRows, _MissingBatches]:
+    """Removes a mid-history run of weekends of one store and the last days of another.
+
+    Args:
+        days: The days of the history.
+        rows: The clean sales rows.
+        store_ids: Every store id.
 
     Returns:
-        (rows after removal and mutation, source index of each in-file duplicate, rows of the
-        re-sent file, month label of the re-sent file, fault manifest entries, clean row count).
+        (the rows left, what was removed).
     """
     weekend_store = _pick_store(store_ids, MISSING_WEEKEND_STORE, 2 if len(store_ids) > 2 else 0)
     late_store = _pick_store(store_ids, LATE_FILE_STORE, -1, avoid=weekend_store)
     weekend_t = _weekend_days(days)
-    late_t = list(range(days.n - LATE_FILE_DAYS, days.n))
     in_weekend = (rows.store == weekend_store) & np.isin(rows.t, weekend_t)
     in_late = (rows.store == late_store) & (rows.t >= days.n - LATE_FILE_DAYS)
     keep = ~(in_weekend | in_late)
-    rows = _SalesRows(
+    kept = _SalesRows(
         rows.t[keep], rows.store[keep], rows.item[keep], rows.date[keep], rows.quantity[keep].copy()
     )
-    n_clean = len(rows.t)
+    missing = _MissingBatches(
+        weekend_store=weekend_store,
+        weekend_t=weekend_t,
+        weekend_rows=int(in_weekend.sum()),
+        late_store=late_store,
+        late_t=list(range(days.n - LATE_FILE_DAYS, days.n)),
+        late_rows=int(in_late.sum()),
+    )
+    return kept, missing
 
-    # Re-sent month: the month holding the middle day of the history.
+
+def _plant_resend(rng: np.random.Generator, days: _Days, rows: _SalesRows) -> _Resend:
+    """Draws the re-sent file: rows of the month holding the middle day of the history.
+
+    Args:
+        rng: The generator everything is drawn from.
+        days: The days of the history.
+        rows: The sales rows (not changed).
+
+    Returns:
+        The re-sent rows, half of them (rounded up) with a different quantity.
+    """
     month = days.month_key[rows.t]
     resend_key = int(days.month_key[days.n // 2])
     candidates = np.flatnonzero(month == resend_key)
@@ -905,172 +999,233 @@ def _plant_faults(
         for j, o, q, c in zip(resend_idx, original, resent_qty, conflict, strict=True)
         if c
     ]
+    return _Resend(resend_key, resend_idx, resend_rows, n_conflict, conflict_rows)
 
+
+def _rewrite_rows(
+    rng: np.random.Generator,
+    days: _Days,
+    rows: _SalesRows,
+    candidates: Iterator[int],
+    count: int,
+    change: _LineChange,
+) -> dict[str, int]:
+    """Applies ``change`` to fresh rows, in place, until ``count`` distinct faulty lines exist.
+
+    Args:
+        rng: The generator everything is drawn from.
+        days: The days of the history.
+        rows: The sales rows, rewritten in place.
+        candidates: Indices of rows no fault has touched yet; consumed.
+        count: Number of faulty rows wanted.
+        change: The rewrite of one row.
+
+    Returns:
+        Tally: ``rows`` rewritten, and how many have an empty store_id or item_id.
+    """
+    seen: set[_Line] = set()
+    tally: dict[str, int] = {}
+    while len(seen) < count:
+        j = next(candidates, None)
+        if j is None:
+            break
+        current = (str(rows.date[j]), str(rows.store[j]), str(rows.item[j]), str(rows.quantity[j]))
+        line = change(rng, current, days.dates[int(rows.t[j])])
+        # Two faulty rows must never collapse into one exact duplicate line, otherwise the
+        # expected quarantine count would no longer equal the manifest count.
+        if line in seen:
+            continue
+        seen.add(line)
+        rows.date[j], rows.store[j], rows.item[j], rows.quantity[j] = line
+        tally["rows"] = tally.get("rows", 0) + 1
+        if line[1] == "":
+            tally["empty_store_id"] = tally.get("empty_store_id", 0) + 1
+        if line[2] == "":
+            tally["empty_item_id"] = tally.get("empty_item_id", 0) + 1
+    return tally
+
+
+def _negative_quantity(rng: np.random.Generator, line: _Line, when: dt.date) -> _Line:
+    d, s, i, _ = line
+    return d, s, i, str(-int(rng.integers(1, 10)))
+
+
+def _null_key(rng: np.random.Generator, line: _Line, when: dt.date) -> _Line:
+    d, s, i, q = line
+    return (d, "", i, q) if rng.random() < 0.5 else (d, s, "", q)
+
+
+def _unparseable_date(rng: np.random.Generator, line: _Line, when: dt.date) -> _Line:
+    _, s, i, q = line
+    style = int(rng.integers(0, 3))
+    if style == 0:
+        text = when.strftime("%d/%m/%Y")
+    elif style == 1:
+        text = f"{when.year}-13-{int(rng.integers(32, 60))}"
+    else:
+        text = UNPARSEABLE_DATE_TEXT
+    return text, s, i, q
+
+
+def _unparseable_quantity(rng: np.random.Generator, line: _Line, when: dt.date) -> _Line:
+    d, s, i, _ = line
+    text = UNPARSEABLE_QUANTITY_TEXTS[int(rng.integers(0, len(UNPARSEABLE_QUANTITY_TEXTS)))]
+    return d, s, i, text
+
+
+def _absurd_quantity(rng: np.random.Generator, line: _Line, when: dt.date) -> _Line:
+    d, s, i, _ = line
+    return d, s, i, str(int(rng.integers(ABSURD_QUANTITY_MIN, ABSURD_QUANTITY_MAX + 1)))
+
+
+# Planted in this order, each on rows none of the others touched.
+_ROW_FAULT_PLANTERS = (
+    _RowFaultPlanter(
+        "negative_quantity",
+        NEGATIVE_QUANTITY_RATE,
+        0,
+        _negative_quantity,
+        "Rows whose quantity is a negative integer (e.g. -3).",
+    ),
+    _RowFaultPlanter(
+        "null_key",
+        NULL_KEY_RATE,
+        0,
+        _null_key,
+        "Rows with an empty store_id or an empty item_id (never both).",
+        lambda tally: {
+            "count_empty_store_id": tally.get("empty_store_id", 0),
+            "count_empty_item_id": tally.get("empty_item_id", 0),
+        },
+    ),
+    _RowFaultPlanter(
+        "unparseable_date",
+        UNPARSEABLE_DATE_RATE,
+        0,
+        _unparseable_date,
+        "Rows whose sales_date is not an ISO date: DD/MM/YYYY, a month of 13 "
+        f"(e.g. 2024-13-45) or the text '{UNPARSEABLE_DATE_TEXT}'.",
+    ),
+    _RowFaultPlanter(
+        "unparseable_quantity",
+        UNPARSEABLE_QUANTITY_RATE,
+        0,
+        _unparseable_quantity,
+        "Rows whose quantity is not an integer: "
+        + ", ".join(repr(t) for t in UNPARSEABLE_QUANTITY_TEXTS)
+        + ".",
+    ),
+    _RowFaultPlanter(
+        "absurd_quantity",
+        None,
+        ABSURD_QUANTITY_COUNT,
+        _absurd_quantity,
+        f"Rows with an integer quantity of at least {ABSURD_QUANTITY_MIN:,} "
+        "(fixed number of rows, not a rate).",
+        lambda tally: {"threshold": ABSURD_QUANTITY_MIN},
+    ),
+)
+
+
+def _duplicate_faults(resend: _Resend, n_within_file: int) -> list[dict[str, Any]]:
+    """The manifest entries of the exact and the conflicting duplicates.
+
+    Args:
+        resend: The re-sent file.
+        n_within_file: Number of rows copied later into their own monthly file.
+
+    Returns:
+        The ``exact_duplicate`` and ``conflicting_duplicate`` entries.
+    """
+    n_resend = len(resend.rows)
+    n_same = n_resend - resend.n_conflict
+    exact = {
+        "fault": "exact_duplicate",
+        "rate": EXACT_DUPLICATE_RATE,
+        "count": int(n_within_file + n_same),
+        "description": (
+            "Data rows that repeat an earlier data row verbatim (all four fields), "
+            "counting across sales files in file-name order. count_within_file copies sit "
+            "later in the same monthly file as their original; count_in_resend_file rows "
+            f"of {resend.file} carry the same quantity as the original row."
+        ),
+        "count_within_file": int(n_within_file),
+        "count_in_resend_file": int(n_same),
+    }
+    conflicting = {
+        "fault": "conflicting_duplicate",
+        "rate": None,
+        "count": int(resend.n_conflict),
+        "description": (
+            f"{resend.file} re-sends {n_resend} existing (sales_date, store_id, item_id) "
+            f"keys; {resend.n_conflict} of them with a different quantity (counted here) and "
+            f"{n_same} with the same quantity (counted as exact_duplicate). Rule: the row "
+            "from the file whose name sorts last wins."
+        ),
+        "resend_file": resend.file,
+        "resend_rows": int(n_resend),
+        "rows": resend.conflict_rows,
+    }
+    return [exact, conflicting]
+
+
+def _missing_batch_faults(days: _Days, missing: _MissingBatches) -> list[dict[str, Any]]:
+    """The manifest entries of the missing weekend batch and of the late file."""
+    weekend = {
+        "fault": "missing_weekend_batch",
+        "rate": None,
+        "count": missing.weekend_rows,
+        "description": (
+            f"No rows at all for store {missing.weekend_store} on the Saturdays and Sundays of "
+            f"{MISSING_WEEKENDS} consecutive weekends mid-history (the batch never "
+            "arrived); count is the number of store x item rows missing."
+        ),
+        "store_id": missing.weekend_store,
+        "dates": [days.dates[t].isoformat() for t in missing.weekend_t],
+    }
+    late = {
+        "fault": "late_file",
+        "rate": None,
+        "count": missing.late_rows,
+        "description": (
+            f"The last {LATE_FILE_DAYS} days of store {missing.late_store} are absent (its last "
+            "file had not arrived by the as-of date); count is the number of rows missing."
+        ),
+        "store_id": missing.late_store,
+        "dates": [days.dates[t].isoformat() for t in missing.late_t],
+    }
+    return [weekend, late]
+
+
+def _plant_faults(
+    rng: np.random.Generator, days: _Days, rows: _SalesRows, store_ids: list[str]
+) -> tuple[_SalesRows, IntArray, list[tuple[str, str, str, str]], str, list[dict[str, Any]], int]:
+    """Mutates, removes and duplicates rows.
+
+    Returns:
+        (rows after removal and mutation, source index of each in-file duplicate, rows of the
+        re-sent file, month label of the re-sent file, fault manifest entries, clean row count).
+    """
+    rows, missing = _remove_missing_batches(days, rows, store_ids)
+    n_clean = len(rows.t)
+    resend = _plant_resend(rng, days, rows)
     # Every remaining fault takes its rows from one shared permutation, so no row is hit twice.
-    pool = rng.permutation(np.setdiff1d(np.arange(n_clean), resend_idx))
+    pool = rng.permutation(np.setdiff1d(np.arange(n_clean), resend.source_idx))
     n_dup = _fault_count(EXACT_DUPLICATE_RATE, n_clean)
     dup_src = np.sort(pool[:n_dup]).astype(np.int64)
-    cursor = n_dup
-
-    def mutate(count: int, change: Callable[[int], tuple[str, str, str, str]]) -> dict[str, int]:
-        """Applies ``change`` to fresh rows until ``count`` distinct faulty lines exist."""
-        nonlocal cursor
-        seen: set[tuple[str, str, str, str]] = set()
-        tally: dict[str, int] = {}
-        while len(seen) < count and cursor < pool.size:
-            j = int(pool[cursor])
-            cursor += 1
-            line = change(j)
-            # Two faulty rows must never collapse into one exact duplicate line, otherwise the
-            # expected quarantine count would no longer equal the manifest count.
-            if line in seen:
-                continue
-            seen.add(line)
-            rows.date[j], rows.store[j], rows.item[j], rows.quantity[j] = line
-            tally["rows"] = tally.get("rows", 0) + 1
-            if line[1] == "":
-                tally["empty_store_id"] = tally.get("empty_store_id", 0) + 1
-            if line[2] == "":
-                tally["empty_item_id"] = tally.get("empty_item_id", 0) + 1
-        return tally
-
-    def current(j: int) -> tuple[str, str, str, str]:
-        return str(rows.date[j]), str(rows.store[j]), str(rows.item[j]), str(rows.quantity[j])
-
-    def negative(j: int) -> tuple[str, str, str, str]:
-        d, s, i, _ = current(j)
-        return d, s, i, str(-int(rng.integers(1, 10)))
-
-    def null_key(j: int) -> tuple[str, str, str, str]:
-        d, s, i, q = current(j)
-        return (d, "", i, q) if rng.random() < 0.5 else (d, s, "", q)
-
-    def bad_date(j: int) -> tuple[str, str, str, str]:
-        _, s, i, q = current(j)
-        when = days.dates[int(rows.t[j])]
-        style = int(rng.integers(0, 3))
-        if style == 0:
-            text = when.strftime("%d/%m/%Y")
-        elif style == 1:
-            text = f"{when.year}-13-{int(rng.integers(32, 60))}"
-        else:
-            text = UNPARSEABLE_DATE_TEXT
-        return text, s, i, q
-
-    def bad_quantity(j: int) -> tuple[str, str, str, str]:
-        d, s, i, _ = current(j)
-        text = UNPARSEABLE_QUANTITY_TEXTS[int(rng.integers(0, len(UNPARSEABLE_QUANTITY_TEXTS)))]
-        return d, s, i, text
-
-    def absurd(j: int) -> tuple[str, str, str, str]:
-        d, s, i, _ = current(j)
-        return d, s, i, str(int(rng.integers(ABSURD_QUANTITY_MIN, ABSURD_QUANTITY_MAX + 1)))
-
-    neg = mutate(_fault_count(NEGATIVE_QUANTITY_RATE, n_clean), negative)
-    nul = mutate(_fault_count(NULL_KEY_RATE, n_clean), null_key)
-    dat = mutate(_fault_count(UNPARSEABLE_DATE_RATE, n_clean), bad_date)
-    qty = mutate(_fault_count(UNPARSEABLE_QUANTITY_RATE, n_clean), bad_quantity)
-    big = mutate(ABSURD_QUANTITY_COUNT, absurd)
-
-    resend_file = f"sales/sales_{resend_key // 100:04d}-{resend_key % 100:02d}_resend.csv"
-    n_same = n_resend - n_conflict
-    faults: list[dict[str, Any]] = [
-        {
-            "fault": "exact_duplicate",
-            "rate": EXACT_DUPLICATE_RATE,
-            "count": int(dup_src.size + n_same),
-            "description": (
-                "Data rows that repeat an earlier data row verbatim (all four fields), "
-                "counting across sales files in file-name order. count_within_file copies sit "
-                "later in the same monthly file as their original; count_in_resend_file rows "
-                f"of {resend_file} carry the same quantity as the original row."
-            ),
-            "count_within_file": int(dup_src.size),
-            "count_in_resend_file": int(n_same),
-        },
-        {
-            "fault": "conflicting_duplicate",
-            "rate": None,
-            "count": int(n_conflict),
-            "description": (
-                f"{resend_file} re-sends {n_resend} existing (sales_date, store_id, item_id) "
-                f"keys; {n_conflict} of them with a different quantity (counted here) and "
-                f"{n_same} with the same quantity (counted as exact_duplicate). Rule: the row "
-                "from the file whose name sorts last wins."
-            ),
-            "resend_file": resend_file,
-            "resend_rows": int(n_resend),
-            "rows": conflict_rows,
-        },
-        {
-            "fault": "negative_quantity",
-            "rate": NEGATIVE_QUANTITY_RATE,
-            "count": neg.get("rows", 0),
-            "description": "Rows whose quantity is a negative integer (e.g. -3).",
-        },
-        {
-            "fault": "null_key",
-            "rate": NULL_KEY_RATE,
-            "count": nul.get("rows", 0),
-            "description": "Rows with an empty store_id or an empty item_id (never both).",
-            "count_empty_store_id": nul.get("empty_store_id", 0),
-            "count_empty_item_id": nul.get("empty_item_id", 0),
-        },
-        {
-            "fault": "unparseable_date",
-            "rate": UNPARSEABLE_DATE_RATE,
-            "count": dat.get("rows", 0),
-            "description": (
-                "Rows whose sales_date is not an ISO date: DD/MM/YYYY, a month of 13 "
-                f"(e.g. 2024-13-45) or the text '{UNPARSEABLE_DATE_TEXT}'."
-            ),
-        },
-        {
-            "fault": "unparseable_quantity",
-            "rate": UNPARSEABLE_QUANTITY_RATE,
-            "count": qty.get("rows", 0),
-            "description": (
-                "Rows whose quantity is not an integer: "
-                + ", ".join(repr(t) for t in UNPARSEABLE_QUANTITY_TEXTS)
-                + "."
-            ),
-        },
-        {
-            "fault": "absurd_quantity",
-            "rate": None,
-            "count": big.get("rows", 0),
-            "description": (
-                f"Rows with an integer quantity of at least {ABSURD_QUANTITY_MIN:,} "
-                "(fixed number of rows, not a rate)."
-            ),
-            "threshold": ABSURD_QUANTITY_MIN,
-        },
-        {
-            "fault": "missing_weekend_batch",
-            "rate": None,
-            "count": int(in_weekend.sum()),
-            "description": (
-                f"No rows at all for store {weekend_store} on the Saturdays and Sundays of "
-                f"{MISSING_WEEKENDS} consecutive weekends mid-history (the batch never "
-                "arrived); count is the number of store x item rows missing."
-            ),
-            "store_id": weekend_store,
-            "dates": [days.dates[t].isoformat() for t in weekend_t],
-        },
-        {
-            "fault": "late_file",
-            "rate": None,
-            "count": int(in_late.sum()),
-            "description": (
-                f"The last {LATE_FILE_DAYS} days of store {late_store} are absent (its last "
-                "file had not arrived by the as-of date); count is the number of rows missing."
-            ),
-            "store_id": late_store,
-            "dates": [days.dates[t].isoformat() for t in late_t],
-        },
+    candidates = iter(int(j) for j in pool[n_dup:])
+    row_faults = [
+        planter.manifest_entry(
+            _rewrite_rows(rng, days, rows, candidates, planter.count(n_clean), planter.change)
+        )
+        for planter in _ROW_FAULT_PLANTERS
     ]
-    month_label = f"{resend_key // 100:04d}-{resend_key % 100:02d}"
-    return rows, dup_src, resend_rows, month_label, faults, n_clean
+    faults = [
+        *_duplicate_faults(resend, int(dup_src.size)),
+        *row_faults,
+        *_missing_batch_faults(days, missing),
+    ]
+    return rows, dup_src, resend.rows, resend.month_label, faults, n_clean
 
 
 # --- Writing -----------------------------------------------------------------------------------
