@@ -1299,28 +1299,35 @@ def _validate(config: DemoConfig) -> None:
         raise ValueError(f"need at least 1 store, 1 item and {MIN_DAYS} days, got {config!r}")
 
 
-# --- Public API --------------------------------------------------------------------------------
+# --- Assembling the data set -------------------------------------------------------------------
 
 
-def generate_demo_data(out_dir: str | Path, config: DemoConfig = DEFAULT_CONFIG) -> dict[str, Any]:
-    """Generates the demo data set and writes it into ``out_dir``.
+@dataclass
+class _World:
+    """Everything simulated before any fault is planted or any file written."""
 
-    Existing ``sales/sales_*.csv`` files in ``out_dir`` are deleted first so that files of an
-    earlier, larger run cannot leak into this one.
+    days: _Days
+    stores: _Stores
+    items: _Items
+    life: _Lifecycle
+    temperature: FloatArray  # (T, S)
+    unemployment: FloatArray  # (T, S)
+    price_cents: IntArray  # (T, S, I)
+    discount: FloatArray  # (T, S, I)
+    active: BoolArray  # (T, S, I): the item is on sale in the store that day
+    quantity: IntArray  # (T, S, I)
+
+
+def _simulate_world(rng: np.random.Generator, config: DemoConfig) -> _World:
+    """Draws the stores, the items, their drivers and the units sold, in a fixed order.
 
     Args:
-        out_dir: Target directory, created if needed.
-        config: Size, seed and fault switch.
+        rng: The generator everything is drawn from.
+        config: Size of the data set.
 
     Returns:
-        The fault manifest, also written as ``faults.json``.
-
-    Raises:
-        ValueError: If the configuration is too small to be meaningful.
+        The simulated world.
     """
-    _validate(config)
-    out = Path(out_dir)
-    rng = np.random.default_rng(config.seed)
     days = _make_days(config)
     stores = _make_stores(rng, config.n_stores)
     items = _make_items(rng, config.n_items)
@@ -1345,42 +1352,80 @@ def generate_demo_data(out_dir: str | Path, config: DemoConfig = DEFAULT_CONFIG)
         regular_cents,
         chain_regular,
     )
+    return _World(
+        days=days,
+        stores=stores,
+        items=items,
+        life=life,
+        temperature=temperature,
+        unemployment=unemployment,
+        price_cents=price_cents,
+        discount=discount,
+        active=active,
+        quantity=quantity,
+    )
 
-    shift = _plant_shift(quantity, items, days, config)
 
-    t_idx, s_idx, i_idx = np.nonzero(active)
-    store_arr = np.array(stores.ids, dtype=object)
-    item_arr = np.array(items.ids, dtype=object)
-    rows = _SalesRows(
+def _sales_rows(world: _World) -> _SalesRows:
+    """The clean sales rows: one per store x item x day while the item is on sale there."""
+    t_idx, s_idx, i_idx = np.nonzero(world.active)
+    store_arr = np.array(world.stores.ids, dtype=object)
+    item_arr = np.array(world.items.ids, dtype=object)
+    return _SalesRows(
         t=t_idx.astype(np.int64),
         store=store_arr[s_idx],
         item=item_arr[i_idx],
-        date=days.iso[t_idx],
-        quantity=quantity[active].astype(str).astype(object),
+        date=world.days.iso[t_idx],
+        quantity=world.quantity[world.active].astype(str).astype(object),
     )
 
-    dup_src = np.zeros(0, dtype=np.int64)
-    resend_rows: list[tuple[str, str, str, str]] = []
-    resend_month = ""
-    faults: list[dict[str, Any]] = []
-    n_clean = len(rows.t)
-    if config.plant_faults:
-        rows, dup_src, resend_rows, resend_month, faults, n_clean = _plant_faults(
-            rng, days, rows, stores.ids
-        )
 
-    # Each copy lands at a random later line of the month file that holds its original.
-    month = days.month_key[rows.t]
+def _sales_file_order(
+    rng: np.random.Generator, month: IntArray, dup_src: IntArray
+) -> tuple[IntArray, IntArray]:
+    """Places each in-file duplicate at a random later line of the month file of its original.
+
+    Args:
+        rng: The generator everything is drawn from.
+        month: Month key (YYYYMM) of each sales row, in row order.
+        dup_src: Source row of each duplicate.
+
+    Returns:
+        (source row of each written line, month key of each written line), in file order.
+    """
     month_end = np.searchsorted(month, month, side="right") - 1
     copy_pos = (dup_src + 0.5 + rng.random(dup_src.size) * (month_end[dup_src] - dup_src)).astype(
         np.float64
     )
     order = np.argsort(
-        np.concatenate([np.arange(len(rows.t), dtype=np.float64), copy_pos]), kind="stable"
+        np.concatenate([np.arange(len(month), dtype=np.float64), copy_pos]), kind="stable"
     )
-    all_src = np.concatenate([np.arange(len(rows.t)), dup_src])[order]
-    all_month = month[all_src]
+    all_src = np.concatenate([np.arange(len(month)), dup_src])[order]
+    return all_src, month[all_src]
 
+
+def _write_sales_files(
+    out: Path,
+    rows: _SalesRows,
+    month: IntArray,
+    file_order: tuple[IntArray, IntArray],
+    resend_rows: list[_Line],
+    resend_month: str,
+) -> dict[str, int]:
+    """Writes one sales file per month (and the re-sent file), after deleting stale ones.
+
+    Args:
+        out: The data folder.
+        rows: The sales rows.
+        month: Month key (YYYYMM) of each sales row.
+        file_order: Source row and month key of each written line (``_sales_file_order``).
+        resend_rows: Lines of the re-sent file; none = no such file.
+        resend_month: Month label (YYYY-MM) of the re-sent file.
+
+    Returns:
+        Rows written per file, by path relative to ``out``.
+    """
+    all_src, all_month = file_order
     sales_dir = out / "sales"
     sales_dir.mkdir(parents=True, exist_ok=True)
     for stale in sorted(sales_dir.glob("sales_*.csv")):
@@ -1396,15 +1441,19 @@ def generate_demo_data(out_dir: str | Path, config: DemoConfig = DEFAULT_CONFIG)
     if resend_rows:
         rel = f"sales/sales_{resend_month}_resend.csv"
         files[rel] = _write_csv(out / rel, SALES_HEADER, resend_rows)
-    total_sales_rows = sum(files.values())
+    return files
 
-    # Price log: a row at the series' first day and whenever price or promo flag changes.
-    promo = discount > 0
-    changed = np.zeros_like(active)
+
+def _price_log_rows(world: _World) -> list[tuple[str, str, str, str, str]]:
+    """Price log: a row at the series' first day and whenever price or promo flag changes."""
+    days, stores, items, price_cents = world.days, world.stores, world.items, world.price_cents
+    promo = world.discount > 0
+    changed = np.zeros_like(world.active)
     changed[1:] = (price_cents[1:] != price_cents[:-1]) | (promo[1:] != promo[:-1])
-    logged = active & (changed | (t_axis == life.first_t[None]))
+    t_axis = np.arange(days.n)[:, None, None]
+    logged = world.active & (changed | (t_axis == world.life.first_t[None]))
     lt, ls, li = np.nonzero(logged.transpose(1, 2, 0))  # store, item, date order
-    price_rows = [
+    return [
         (
             days.iso[t],
             stores.ids[s],
@@ -1414,17 +1463,20 @@ def generate_demo_data(out_dir: str | Path, config: DemoConfig = DEFAULT_CONFIG)
         )
         for t, s, i in zip(li.tolist(), lt.tolist(), ls.tolist(), strict=True)
     ]
-    files["prices.csv"] = _write_csv(out / "prices.csv", PRICES_HEADER, price_rows)
 
-    calendar = sorted(
+
+def _calendar_rows(days: _Days) -> list[tuple[str, str, str]]:
+    """Every event of every calendar year of the history, by date."""
+    return sorted(
         (event.rule(year).isoformat(), event.name, event.event_type)
         for year in range(days.dates[0].year, days.dates[-1].year + 1)
         for event in EVENTS
     )
-    files["calendar_events.csv"] = _write_csv(
-        out / "calendar_events.csv", CALENDAR_HEADER, calendar
-    )
-    store_rows = [
+
+
+def _store_rows(stores: _Stores) -> list[tuple[str, str, str, str, str]]:
+    """The store master rows."""
+    return [
         (
             stores.ids[k],
             stores.names[k],
@@ -1434,8 +1486,11 @@ def generate_demo_data(out_dir: str | Path, config: DemoConfig = DEFAULT_CONFIG)
         )
         for k in range(stores.n)
     ]
-    files["stores.csv"] = _write_csv(out / "stores.csv", STORES_HEADER, store_rows)
-    item_rows = [
+
+
+def _item_rows(items: _Items) -> list[tuple[str, str, str, str]]:
+    """The item master rows."""
+    return [
         (
             items.ids[k],
             items.names[k],
@@ -1444,19 +1499,42 @@ def generate_demo_data(out_dir: str | Path, config: DemoConfig = DEFAULT_CONFIG)
         )
         for k in range(items.n)
     ]
-    files["items.csv"] = _write_csv(out / "items.csv", ITEMS_HEADER, item_rows)
-    exo_rows = [
-        (days.iso[t], stores.ids[s], f"{temperature[t, s]:.1f}", f"{unemployment[t, s]:.2f}")
-        for t in range(days.n)
-        for s in range(stores.n)
-    ]
-    files["store_exogenous.csv"] = _write_csv(
-        out / "store_exogenous.csv", EXOGENOUS_HEADER, exo_rows
-    )
 
-    config_dict = dataclasses.asdict(config)
-    config_dict["start_date"] = config.start_date.isoformat()
-    lifecycle = [
+
+def _exogenous_rows(world: _World) -> list[tuple[str, str, str, str]]:
+    """Daily temperature and unemployment rate per store."""
+    return [
+        (
+            world.days.iso[t],
+            world.stores.ids[s],
+            f"{world.temperature[t, s]:.1f}",
+            f"{world.unemployment[t, s]:.2f}",
+        )
+        for t in range(world.days.n)
+        for s in range(world.stores.n)
+    ]
+
+
+def _write_reference_files(out: Path, world: _World) -> dict[str, int]:
+    """Writes the price log, the calendar, the store and item masters and the exogenous file.
+
+    Returns:
+        Rows written per file, by file name.
+    """
+    tables: tuple[tuple[str, Sequence[str], Sequence[Sequence[str]]], ...] = (
+        ("prices.csv", PRICES_HEADER, _price_log_rows(world)),
+        ("calendar_events.csv", CALENDAR_HEADER, _calendar_rows(world.days)),
+        ("stores.csv", STORES_HEADER, _store_rows(world.stores)),
+        ("items.csv", ITEMS_HEADER, _item_rows(world.items)),
+        ("store_exogenous.csv", EXOGENOUS_HEADER, _exogenous_rows(world)),
+    )
+    return {name: _write_csv(out / name, header, rows) for name, header, rows in tables}
+
+
+def _lifecycle_manifest(world: _World) -> list[dict[str, Any]]:
+    """The manifest entry of each launched or discontinued item."""
+    days, stores, items, life = world.days, world.stores, world.items, world.life
+    return [
         {
             "item_id": items.ids[i],
             "status": "launched" if i in set(life.launched.tolist()) else "discontinued",
@@ -1467,18 +1545,87 @@ def generate_demo_data(out_dir: str | Path, config: DemoConfig = DEFAULT_CONFIG)
         }
         for i in sorted(life.launched.tolist() + life.discontinued.tolist())
     ]
-    manifest: dict[str, Any] = {
+
+
+def _manifest(
+    config: DemoConfig,
+    world: _World,
+    files: dict[str, int],
+    total_sales_rows: int,
+    n_clean: int,
+    faults: list[dict[str, Any]],
+    shift: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """The manifest written as ``faults.json``.
+
+    Args:
+        config: The configuration the data set was generated with.
+        world: The simulated world.
+        files: Rows written per file.
+        total_sales_rows: Rows written to all sales files.
+        n_clean: Sales rows before any fault was planted in a row.
+        faults: The manifest entries of the planted faults.
+        shift: The planted level shift, or ``None``.
+
+    Returns:
+        The manifest.
+    """
+    config_dict = dataclasses.asdict(config)
+    config_dict["start_date"] = config.start_date.isoformat()
+    return {
         "seed": config.seed,
         "config": config_dict,
-        "date_range": {"start": days.iso[0], "end": days.iso[-1]},
-        "as_of_date": days.iso[-1],
+        "date_range": {"start": world.days.iso[0], "end": world.days.iso[-1]},
+        "as_of_date": world.days.iso[-1],
         "files": files,
         "total_sales_rows": total_sales_rows,
         "clean_sales_rows": n_clean,
         "faults": faults,
         "planted_shift": shift,
-        "item_lifecycle": lifecycle,
+        "item_lifecycle": _lifecycle_manifest(world),
     }
+
+
+# --- Public API --------------------------------------------------------------------------------
+
+
+def generate_demo_data(out_dir: str | Path, config: DemoConfig = DEFAULT_CONFIG) -> dict[str, Any]:
+    """Generates the demo data set and writes it into ``out_dir``.
+
+    Existing ``sales/sales_*.csv`` files in ``out_dir`` are deleted first so that files of an
+    earlier, larger run cannot leak into this one.
+
+    Args:
+        out_dir: Target directory, created if needed.
+        config: Size, seed and fault switch.
+
+    Returns:
+        The fault manifest, also written as ``faults.json``.
+
+    Raises:
+        ValueError: If the configuration is too small to be meaningful.
+    """
+    _validate(config)
+    out = Path(out_dir)
+    rng = np.random.default_rng(config.seed)
+    world = _simulate_world(rng, config)
+    shift = _plant_shift(world.quantity, world.items, world.days, config)
+    rows = _sales_rows(world)
+    dup_src = np.zeros(0, dtype=np.int64)
+    resend_rows: list[_Line] = []
+    resend_month = ""
+    faults: list[dict[str, Any]] = []
+    n_clean = len(rows.t)
+    if config.plant_faults:
+        rows, dup_src, resend_rows, resend_month, faults, n_clean = _plant_faults(
+            rng, world.days, rows, world.stores.ids
+        )
+    month = world.days.month_key[rows.t]
+    file_order = _sales_file_order(rng, month, dup_src)
+    files = _write_sales_files(out, rows, month, file_order, resend_rows, resend_month)
+    total_sales_rows = sum(files.values())
+    files.update(_write_reference_files(out, world))
+    manifest = _manifest(config, world, files, total_sales_rows, n_clean, faults, shift)
     (out / "faults.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     (out / "README.md").write_text(_readme(manifest), encoding="utf-8")
     return manifest
