@@ -189,32 +189,31 @@ def favorita_vars(data_dir: str | Path) -> dict[str, Any]:
 # Helpers' names must not end in "_vars": preset_functions() would take them for presets.
 
 
+# The sales files of the Favorita layout, first found wins: (file, item column, quantity
+# column). transactions.csv has no item: store-only series.
+_FAVORITA_SALES_FILES: tuple[tuple[str, str | None, str], ...] = (
+    ("train.csv", "family", "sales"),
+    ("transactions.csv", None, "transactions"),
+)
+
+
 def _favorita_sales_inputs(root: Path) -> dict[str, Any]:
     """The sales vars: ``train.csv`` by product family, else store-level transactions.
 
     Raises:
         FileNotFoundError: When the folder has neither ``train.csv`` nor ``transactions.csv``.
     """
-    if (root / "train.csv").exists():
-        return {
-            "sales_path": str(root / "train.csv"),
-            "sales_columns": {
-                "sales_date": "date",
-                "store_id": "store_nbr",
-                "item_id": "family",
-                "quantity": "sales",
-            },
-        }
-    if (root / "transactions.csv").exists():
-        return {
-            "sales_path": str(root / "transactions.csv"),
-            "sales_columns": {
-                "sales_date": "date",
-                "store_id": "store_nbr",
-                "item_id": None,
-                "quantity": "transactions",
-            },
-        }
+    for file_name, item_column, quantity_column in _FAVORITA_SALES_FILES:
+        if (root / file_name).exists():
+            return {
+                "sales_path": str(root / file_name),
+                "sales_columns": {
+                    "sales_date": "date",
+                    "store_id": "store_nbr",
+                    "item_id": item_column,
+                    "quantity": quantity_column,
+                },
+            }
     raise FileNotFoundError(
         f"neither train.csv nor transactions.csv in {root}: not a Favorita-layout folder"
     )
