@@ -553,6 +553,74 @@ def final_ratios(results: list[AccuracyRow], dataset: str, metric: str) -> Final
     )
 
 
+def _check_peers(names: list[str]) -> None:
+    """Refuse unknown peers and peers whose libraries are not installed, before any build.
+
+    Raises:
+        ValueError: For a name that is not a key of ``peers.PEERS``.
+        ImportError: For a peer whose libraries are missing.
+    """
+    for name in names:
+        if name not in peers.PEERS:
+            raise ValueError(f"unknown peer {name!r}; known: {sorted(peers.PEERS)}")
+        missing = peers.missing_modules(name)
+        if missing:
+            raise ImportError(
+                f"peer {name} needs {', '.join(missing)}: pip install -e '.[bench]' "
+                "(make bench does), or leave it out with --peers"
+            )
+
+
+def _project_models(project: Timed) -> dict[str, Timed]:
+    """The project's forecast split by model, each with the cost of the one build."""
+    return {
+        str(model): Timed(forecast, project.wall_seconds, project.peak_mb)
+        for model, forecast in project.forecast.groupby("model", sort=True)
+    }
+
+
+def _score_all(
+    timed: dict[str, Timed],
+    actuals: pd.DataFrame,
+    scale: pd.Series,
+    protocol: Protocol,
+    scored_rows_path: Path,
+) -> list[AccuracyRow]:
+    """Score every model on the same actual rows; write the scored rows.
+
+    Returns:
+        Each metric of each model, then the ratio of each model's primary metric to the
+        seasonal naive peer's (when that peer ran and its figure is not 0).
+    """
+    results: list[AccuracyRow] = []
+    primary: dict[str, float] = {}
+    scored: list[pd.DataFrame] = []
+    for model, run in timed.items():
+        figures = evaluate(actuals, run.forecast, scale, protocol)
+        scored.append(scored_rows(actuals, run.forecast).assign(model=model))
+        primary[model] = figures[protocol.primary_metric]
+        for metric, value in figures.items():
+            results.append(
+                AccuracyRow(protocol.dataset, model, metric, value, run.wall_seconds, run.peak_mb)
+            )
+    write_scored_rows(pd.concat(scored, ignore_index=True), scored_rows_path)
+    reference = primary.get(REFERENCE_MODEL)
+    if reference:
+        for model, value in primary.items():
+            run = timed[model]
+            results.append(
+                AccuracyRow(
+                    protocol.dataset,
+                    model,
+                    f"{protocol.primary_metric}_ratio_to_seasonal_naive",
+                    value / reference,
+                    run.wall_seconds,
+                    run.peak_mb,
+                )
+            )
+    return results
+
+
 def run_accuracy(
     bench_input: BenchInput,
     workdir: Path,
@@ -581,15 +649,7 @@ def run_accuracy(
         primary metric to the peer seasonal naive's.
     """
     names = list(peers.PEERS) if peer_names is None else peer_names
-    for name in names:
-        if name not in peers.PEERS:
-            raise ValueError(f"unknown peer {name!r}; known: {sorted(peers.PEERS)}")
-        missing = peers.missing_modules(name)
-        if missing:
-            raise ImportError(
-                f"peer {name} needs {', '.join(missing)}: pip install -e '.[bench]' "
-                "(make bench does), or leave it out with --peers"
-            )
+    _check_peers(names)
     # dbt first, so that the largest finished child so far is dbt.
     panel = read_project_panel(build_actuals(bench_input, workdir))
     if horizon is None and bench_input.user_vars.get("forecast_horizon_periods") is not None:
@@ -599,47 +659,16 @@ def run_accuracy(
     )
     settings = peers.settings_for(panel.frequency)
     settings = peers.PeerSettings(**{**asdict(settings), "threads": threads})
-
-    project = run_project(bench_input, protocol, workdir)
-    timed: dict[str, Timed] = {}
-    for model, forecast in project.forecast.groupby("model", sort=True):
-        timed[str(model)] = Timed(forecast, project.wall_seconds, project.peak_mb)
-
+    timed = _project_models(run_project(bench_input, protocol, workdir))
     history = peers.fill_missing_periods(panel.frame, SERIES_COLUMNS, protocol.origin, panel.period)
     for name in names:
         timed[PEER_PREFIX + name] = run_peer_measured(name, history, protocol, settings)
-
     actuals = actual_rows(panel, protocol)
     # A peer bounded to a sample of series (peer/prophet): everybody is scored on it.
     sample = peers.peer_sample(names, history, SERIES_COLUMNS)
     actuals = actuals if sample is None else actuals.merge(sample, on=SERIES_COLUMNS)
     scale = metrics.seasonal_scale(history, SERIES_COLUMNS, settings.season)
-    results: list[AccuracyRow] = []
-    primary: dict[str, float] = {}
-    scored: list[pd.DataFrame] = []
-    for model, run in timed.items():
-        figures = evaluate(actuals, run.forecast, scale, protocol)
-        scored.append(scored_rows(actuals, run.forecast).assign(model=model))
-        primary[model] = figures[protocol.primary_metric]
-        for metric, value in figures.items():
-            results.append(
-                AccuracyRow(protocol.dataset, model, metric, value, run.wall_seconds, run.peak_mb)
-            )
-    write_scored_rows(pd.concat(scored, ignore_index=True), workdir / SCORED_ROWS_FILE)
-    reference = primary.get(REFERENCE_MODEL)
-    if reference:
-        for model, value in primary.items():
-            run = timed[model]
-            results.append(
-                AccuracyRow(
-                    protocol.dataset,
-                    model,
-                    f"{protocol.primary_metric}_ratio_to_seasonal_naive",
-                    value / reference,
-                    run.wall_seconds,
-                    run.peak_mb,
-                )
-            )
+    results = _score_all(timed, actuals, scale, protocol, workdir / SCORED_ROWS_FILE)
     return protocol, results
 
 

@@ -50,9 +50,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from demandcast import __version__
 from demandcast.tools import accuracy, peers, presets
@@ -449,18 +450,14 @@ def bench_input_from(args: argparse.Namespace) -> accuracy.BenchInput:
     return result
 
 
-def main_accuracy(args: argparse.Namespace, bench_input: accuracy.BenchInput, workdir: Path) -> int:
-    """``python -m demandcast.tools.bench accuracy``: print the tables, write the JSON."""
-    protocol, results = accuracy.run_accuracy(
-        bench_input,
-        workdir,
-        origin=args.origin,
-        horizon=args.horizon,
-        holiday_weight=args.holiday_weight,
-        peer_names=args.peers,
-        threads=args.threads,
-    )
-    with_vars = f" + vars {json.dumps(bench_input.user_vars)}" if bench_input.user_vars else ""
+def _print_accuracy(
+    protocol: accuracy.Protocol,
+    results: list[accuracy.AccuracyRow],
+    ratios: accuracy.FinalRatios,
+    user_vars: Mapping[str, Any],
+) -> None:
+    """Print the protocol, every figure and the final ratios of an accuracy run."""
+    with_vars = f" + vars {json.dumps(user_vars)}" if user_vars else ""
     print(
         f"{protocol.dataset} (preset {protocol.preset}{with_vars}, {protocol.frequency}): "
         f"origin {protocol.origin}, horizon {protocol.horizon}, "
@@ -472,43 +469,74 @@ def main_accuracy(args: argparse.Namespace, bench_input: accuracy.BenchInput, wo
         "wall s and peak MB: the whole dbt build for demandcast/ models (they come from one"
         " build); fitting and forecasting, in its own process, for each peer/"
     )
-    ratios = accuracy.final_ratios(results, protocol.dataset, protocol.primary_metric)
     print()
     print(accuracy.format_ratios([ratios]))
+
+
+def _print_kept(keep: Path) -> None:
+    """Print where ``--keep`` left the warehouses and scored rows, and a query to try."""
+    kept = keep.resolve()
+    print(
+        f"\nKept in {kept}:\n"
+        f"  {kept / 'actuals' / accuracy.WAREHOUSE_FILE}  staging up to the last date "
+        "(stg_sales, stg_quarantined_rows: the actuals)\n"
+        f"  {kept / 'origin' / accuracy.WAREHOUSE_FILE}  the project built at the origin "
+        "(forecast_candidates, model_selection, fct_forecasts, ...)\n"
+        f"  {kept / 'origin' / 'published'}  its published Parquet copies\n"
+        f"  {kept / accuracy.SCORED_ROWS_FILE}  every model's forecast beside every "
+        "scored row\n"
+        'Try: python -c "import duckdb; print(duckdb.sql(\\"select model, '
+        "sum(absolute_error) as absolute_error from "
+        f"'{kept / accuracy.SCORED_ROWS_FILE}' group by model order by 2\\\"))\""
+    )
+
+
+def _write_accuracy_json(
+    path: Path,
+    args: argparse.Namespace,
+    bench_input: accuracy.BenchInput,
+    protocol: accuracy.Protocol,
+    results: list[accuracy.AccuracyRow],
+    ratios: accuracy.FinalRatios,
+) -> None:
+    """Write the environment, protocol, figures and final ratios of an accuracy run."""
+    protocol_fields = {
+        **asdict(protocol),
+        "origin": protocol.origin.isoformat(),
+        "data": str(bench_input.data_dir.resolve()),
+        "user_vars": dict(bench_input.user_vars),
+        "peers": args.peers or list(peers.PEERS),
+    }
+    path.write_text(
+        json.dumps(
+            {
+                "environment": environment(),
+                "protocol": protocol_fields,
+                "results": [asdict(row) for row in results],
+                "final_ratios": [asdict(ratios)],
+            },
+            indent=2,
+        )
+    )
+
+
+def main_accuracy(args: argparse.Namespace, bench_input: accuracy.BenchInput, workdir: Path) -> int:
+    """``python -m demandcast.tools.bench accuracy``: print the tables, write the JSON."""
+    protocol, results = accuracy.run_accuracy(
+        bench_input,
+        workdir,
+        origin=args.origin,
+        horizon=args.horizon,
+        holiday_weight=args.holiday_weight,
+        peer_names=args.peers,
+        threads=args.threads,
+    )
+    ratios = accuracy.final_ratios(results, protocol.dataset, protocol.primary_metric)
+    _print_accuracy(protocol, results, ratios, bench_input.user_vars)
     if args.keep:
-        kept = args.keep.resolve()
-        print(
-            f"\nKept in {kept}:\n"
-            f"  {kept / 'actuals' / accuracy.WAREHOUSE_FILE}  staging up to the last date "
-            "(stg_sales, stg_quarantined_rows: the actuals)\n"
-            f"  {kept / 'origin' / accuracy.WAREHOUSE_FILE}  the project built at the origin "
-            "(forecast_candidates, model_selection, fct_forecasts, ...)\n"
-            f"  {kept / 'origin' / 'published'}  its published Parquet copies\n"
-            f"  {kept / accuracy.SCORED_ROWS_FILE}  every model's forecast beside every "
-            "scored row\n"
-            'Try: python -c "import duckdb; print(duckdb.sql(\\"select model, '
-            "sum(absolute_error) as absolute_error from "
-            f"'{kept / accuracy.SCORED_ROWS_FILE}' group by model order by 2\\\"))\""
-        )
+        _print_kept(args.keep)
     if args.out:
-        protocol_fields = {
-            **asdict(protocol),
-            "origin": protocol.origin.isoformat(),
-            "data": str(bench_input.data_dir.resolve()),
-            "user_vars": dict(bench_input.user_vars),
-            "peers": args.peers or list(peers.PEERS),
-        }
-        args.out.write_text(
-            json.dumps(
-                {
-                    "environment": environment(),
-                    "protocol": protocol_fields,
-                    "results": [asdict(row) for row in results],
-                    "final_ratios": [asdict(ratios)],
-                },
-                indent=2,
-            )
-        )
+        _write_accuracy_json(args.out, args, bench_input, protocol, results, ratios)
     return 0
 
 
@@ -596,6 +624,123 @@ def bench_prophet(n_series: int, n_days: int, workers: int) -> list[Measurement]
     return results
 
 
+# What add_subparsers() returns (argparse does not name it publicly).
+_Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+def _add_data_options(parser: argparse.ArgumentParser) -> None:
+    """The data options of the commands that read a data folder, as ``dbt build`` takes them."""
+    parser.add_argument("--data", type=Path, help="data folder (default: the demo data)")
+    parser.add_argument(
+        "--preset",
+        choices=sorted(presets.preset_functions()),
+        help="var preset for the folder, as `demandcast vars` (default: guessed)",
+    )
+    parser.add_argument(
+        "--vars",
+        help="YAML or JSON vars merged over the preset's, as dbt build --vars",
+    )
+    parser.add_argument("--vars-file", type=Path, help="YAML file of vars, merged before --vars")
+
+
+def _add_out_option(parser: argparse.ArgumentParser) -> None:
+    """The ``--out`` option of the commands that write their figures as JSON."""
+    parser.add_argument("--out", type=Path, help="also write the figures as JSON here")
+
+
+def _add_accuracy_command(sub: _Subparsers) -> None:
+    """``accuracy``: the project's forecasts vs peer libraries."""
+    parser = sub.add_parser(
+        "accuracy", help="the project's forecasts vs peer libraries on the same rows"
+    )
+    parser.add_argument(
+        "--origin",
+        type=dt.date.fromisoformat,
+        help="forecast origin, YYYY-MM-DD (default: the last date less one horizon)",
+    )
+    parser.add_argument(
+        "--horizon", type=int, help="periods to forecast (default: 39 weekly, 28 daily)"
+    )
+    parser.add_argument(
+        "--holiday-weight", type=float, default=5.0, help="WMAE weight of holiday periods"
+    )
+    parser.add_argument(
+        "--peers",
+        type=_peer_list,
+        help=f"comma-separated peers (default: all of {', '.join(peers.PEERS)})",
+    )
+    parser.add_argument(
+        "--threads", type=int, default=1, help="LightGBM threads, statsforecast processes"
+    )
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="keep the warehouses and scored rows in this folder and print where "
+        "(default: a temporary folder, removed)",
+    )
+    # The earlier name of --keep, in commands recorded in docs/benchmarks.md.
+    parser.add_argument("--work", dest="keep", type=Path, help=argparse.SUPPRESS)
+    _add_data_options(parser)
+    _add_out_option(parser)
+
+
+def _add_derive_store_panel_command(sub: _Subparsers) -> None:
+    """``derive-store-panel``: a data set summed to store level, as canonical files."""
+    parser = sub.add_parser(
+        "derive-store-panel", help="sum a data set to store level, write canonical files"
+    )
+    parser.add_argument("--out", type=Path, required=True, help="folder to write")
+    parser.add_argument(
+        "--keep", type=Path, help="keep the staging warehouse here (default: removed)"
+    )
+    _add_data_options(parser)
+
+
+def _add_build_command(sub: _Subparsers) -> None:
+    """``build``: the wall time and peak memory of ``dbt build``."""
+    parser = sub.add_parser("build", help="time dbt build on a data folder")
+    _add_data_options(parser)
+    _add_out_option(parser)
+
+
+def _add_features_command(sub: _Subparsers) -> None:
+    """``features``: the feature model vs the bare window query."""
+    parser = sub.add_parser("features", help="feature build vs bare query, synthetic panel")
+    parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 30,490 series")
+    parser.add_argument("--work", type=Path, help="work folder (default: a temporary one)")
+    _add_out_option(parser)
+
+
+def _add_scale_command(sub: _Subparsers) -> None:
+    """``scale``: the whole ``dbt build`` on synthetic M5-scale panels."""
+    parser = sub.add_parser("scale", help="whole dbt build on synthetic M5-scale panels")
+    parser.add_argument(
+        "--scales", default="0.1,1.0", help="comma-separated; 1.0 = 30,490 series x 1,941 days"
+    )
+    parser.add_argument("--work", type=Path, help="work folder (default: a temporary one)")
+    _add_out_option(parser)
+
+
+def _add_prophet_command(sub: _Subparsers) -> None:
+    """``prophet``: Prophet fits per second, sequential vs a process pool."""
+    parser = sub.add_parser("prophet", help="Prophet fits/s: sequential vs process pool")
+    parser.add_argument("--series", type=int, default=24)
+    parser.add_argument("--days", type=int, default=730)
+    parser.add_argument("--workers", type=int, default=0, help="0 = one per core")
+    _add_out_option(parser)
+
+
+# The sub-commands, in the order --help lists them.
+_COMMANDS = (
+    _add_accuracy_command,
+    _add_derive_store_panel_command,
+    _add_build_command,
+    _add_features_command,
+    _add_scale_command,
+    _add_prophet_command,
+)
+
+
 def make_parser() -> argparse.ArgumentParser:
     """The command line of ``python -m demandcast.tools.bench``."""
     parser = argparse.ArgumentParser(
@@ -604,70 +749,8 @@ def make_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    accuracy_parser = sub.add_parser(
-        "accuracy", help="the project's forecasts vs peer libraries on the same rows"
-    )
-    accuracy_parser.add_argument(
-        "--origin",
-        type=dt.date.fromisoformat,
-        help="forecast origin, YYYY-MM-DD (default: the last date less one horizon)",
-    )
-    accuracy_parser.add_argument(
-        "--horizon", type=int, help="periods to forecast (default: 39 weekly, 28 daily)"
-    )
-    accuracy_parser.add_argument(
-        "--holiday-weight", type=float, default=5.0, help="WMAE weight of holiday periods"
-    )
-    accuracy_parser.add_argument(
-        "--peers",
-        type=_peer_list,
-        help=f"comma-separated peers (default: all of {', '.join(peers.PEERS)})",
-    )
-    accuracy_parser.add_argument(
-        "--threads", type=int, default=1, help="LightGBM threads, statsforecast processes"
-    )
-    accuracy_parser.add_argument(
-        "--keep",
-        type=Path,
-        help="keep the warehouses and scored rows in this folder and print where "
-        "(default: a temporary folder, removed)",
-    )
-    # The earlier name of --keep, in commands recorded in docs/benchmarks.md.
-    accuracy_parser.add_argument("--work", dest="keep", type=Path, help=argparse.SUPPRESS)
-    derive = sub.add_parser(
-        "derive-store-panel", help="sum a data set to store level, write canonical files"
-    )
-    derive.add_argument("--out", type=Path, required=True, help="folder to write")
-    derive.add_argument(
-        "--keep", type=Path, help="keep the staging warehouse here (default: removed)"
-    )
-    build = sub.add_parser("build", help="time dbt build on a data folder")
-    for each in (accuracy_parser, derive, build):
-        each.add_argument("--data", type=Path, help="data folder (default: the demo data)")
-        each.add_argument(
-            "--preset",
-            choices=sorted(presets.preset_functions()),
-            help="var preset for the folder, as `demandcast vars` (default: guessed)",
-        )
-        each.add_argument(
-            "--vars",
-            help="YAML or JSON vars merged over the preset's, as dbt build --vars",
-        )
-        each.add_argument("--vars-file", type=Path, help="YAML file of vars, merged before --vars")
-    features = sub.add_parser("features", help="feature build vs bare query, synthetic panel")
-    features.add_argument("--scale", type=float, default=1.0, help="1.0 = 30,490 series")
-    features.add_argument("--work", type=Path, help="work folder (default: a temporary one)")
-    scale_parser = sub.add_parser("scale", help="whole dbt build on synthetic M5-scale panels")
-    scale_parser.add_argument(
-        "--scales", default="0.1,1.0", help="comma-separated; 1.0 = 30,490 series x 1,941 days"
-    )
-    scale_parser.add_argument("--work", type=Path, help="work folder (default: a temporary one)")
-    prophet = sub.add_parser("prophet", help="Prophet fits/s: sequential vs process pool")
-    prophet.add_argument("--series", type=int, default=24)
-    prophet.add_argument("--days", type=int, default=730)
-    prophet.add_argument("--workers", type=int, default=0, help="0 = one per core")
-    for each in (accuracy_parser, build, features, scale_parser, prophet):
-        each.add_argument("--out", type=Path, help="also write the figures as JSON here")
+    for add_command in _COMMANDS:
+        add_command(sub)
     return parser
 
 

@@ -21,7 +21,7 @@ import dataclasses
 import datetime as dt
 import json
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -642,43 +642,81 @@ def _event_log_multiplier(days: _Days) -> FloatArray:
     return log_mult
 
 
-def _simulate_quantities(
-    rng: np.random.Generator,
-    days: _Days,
-    stores: _Stores,
-    items: _Items,
-    life: _Lifecycle,
-    active: BoolArray,
-    temperature: FloatArray,
-    mean_temp: FloatArray,
-    unemployment: FloatArray,
-    price_cents: IntArray,
-    regular_cents: IntArray,
-    chain_regular: FloatArray,
-) -> IntArray:
-    n_days, n_stores, n_items = days.n, stores.n, items.n
-    cat = items.category_idx
+def _calendar_multipliers(days: _Days, items: _Items) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Demand multipliers that follow the calendar alone.
+
+    Args:
+        days: The days of the history.
+        items: The assortment (category and growth of each item).
+
+    Returns:
+        (weekday multiplier (T,), category season times events (T, I), item trend (T, I)).
+    """
     peak = np.array([c.season_peak_doy for c in CATEGORIES], dtype=np.float64)
     amp = np.array([c.season_amplitude for c in CATEGORIES])
     sensitivity = np.array([c.event_sensitivity for c in CATEGORIES])
-    beta = np.array([c.temperature_beta for c in CATEGORIES])
-
     yearly = 1.0 + amp[:, None] * np.cos(
         2 * np.pi * (days.doy[None, :] - peak[:, None]) / DAYS_PER_YEAR
     )
     events = np.exp(sensitivity[:, None] * _event_log_multiplier(days)[None, :])
-    seasonal = (yearly * events)[cat].T  # (T, I)
+    seasonal = (yearly * events)[items.category_idx].T
     weekly = np.asarray(WEEKDAY_MULTIPLIERS)[days.dow]
     trend = np.exp(items.growth[None, :] * days.years[:, None])
-    store_mult = (stores.size_sqft / STORE_SIZE_REFERENCE_SQFT) ** STORE_SIZE_EXPONENT
-    affinity = rng.lognormal(0.0, STORE_ITEM_AFFINITY_SIGMA, (n_stores, n_items))
+    return weekly, seasonal, trend
 
-    temp_effect = np.exp(beta[cat][None, None, :] * (temperature - mean_temp[None, :])[:, :, None])
+
+def _exogenous_effects(
+    items: _Items, temperature: FloatArray, mean_temp: FloatArray, unemployment: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Demand multipliers of the weather and the local economy.
+
+    Args:
+        items: The assortment (its category sets the temperature sensitivity).
+        temperature: Daily temperature per store (T, S).
+        mean_temp: Mean temperature per store (S,).
+        unemployment: Daily unemployment rate per store (T, S).
+
+    Returns:
+        (temperature effect (T, S, I), unemployment effect (T, S)).
+    """
+    beta = np.array([c.temperature_beta for c in CATEGORIES])
+    deviation = (temperature - mean_temp[None, :])[:, :, None]
+    temp_effect = np.exp(beta[items.category_idx][None, None, :] * deviation)
     unemp_effect = np.exp(-UNEMPLOYMENT_EFFECT * (unemployment - unemployment[:1]))
-    price_effect = (price_cents / regular_cents) ** items.elasticity[None, None, :]
-    inflation = (chain_regular / chain_regular[:, :1]).T  # (T, I)
-    price_effect *= (inflation ** (LONG_RUN_ELASTICITY_SHARE * items.elasticity))[:, None, :]
+    return temp_effect, unemp_effect
 
+
+def _price_effect(
+    items: _Items, price_cents: IntArray, regular_cents: IntArray, chain_regular: FloatArray
+) -> FloatArray:
+    """Demand multiplier of promotions (full elasticity) and of price increases (partial).
+
+    Args:
+        items: The assortment (price elasticity of each item).
+        price_cents: Shelf price (T, S, I).
+        regular_cents: Regular price (T, S, I).
+        chain_regular: Chain regular price (I, T).
+
+    Returns:
+        The multiplier, (T, S, I).
+    """
+    effect: FloatArray = (price_cents / regular_cents) ** items.elasticity[None, None, :]
+    inflation = (chain_regular / chain_regular[:, :1]).T  # (T, I)
+    effect *= (inflation ** (LONG_RUN_ELASTICITY_SHARE * items.elasticity))[:, None, :]
+    return effect
+
+
+def _lifecycle_multiplier(life: _Lifecycle, n_days: int) -> FloatArray:
+    """Demand multiplier of launches (a ramp up) and discontinuations (a run-down).
+
+    Args:
+        life: First and last active day of each series, launched and discontinued items.
+        n_days: Number of days of history.
+
+    Returns:
+        The multiplier, (T, S, I); 1 for items that are neither launched nor discontinued.
+    """
+    n_stores, n_items = life.first_t.shape
     t_axis = np.arange(n_days)[:, None, None]
     age = t_axis - life.first_t[None, :, :]
     remaining = np.maximum(life.last_t[None, :, :] - t_axis, 0)
@@ -693,25 +731,21 @@ def _simulate_quantities(
             1.0,
         )
         lifecycle[:, :, life.discontinued] = rundown[:, :, life.discontinued]
+    return lifecycle
 
-    mean = (
-        items.base_demand[None, None, :]
-        * store_mult[None, :, None]
-        * affinity[None]
-        * weekly[:, None, None]
-        * seasonal[:, None, :]
-        * trend[:, None, :]
-        * temp_effect
-        * unemp_effect[:, :, None]
-        * price_effect
-        * lifecycle
-    )
-    # Poisson-gamma mixture == negative binomial with item-specific dispersion.
-    k = items.dispersion[None, None, :]
-    lam = mean * rng.gamma(k, 1.0 / k, size=mean.shape)
-    quantity = rng.poisson(lam).astype(np.int64)
 
-    # Stock-outs: some series go empty for a few days, whatever their demand.
+def _stockout_mask(rng: np.random.Generator, life: _Lifecycle, n_days: int) -> BoolArray:
+    """Draws the stock-outs: some series go empty for a few days, whatever their demand.
+
+    Args:
+        rng: The generator everything is drawn from.
+        life: First and last active day of each series.
+        n_days: Number of days of history.
+
+    Returns:
+        True on the days each series is out of stock, (T, S, I).
+    """
+    n_stores, n_items = life.first_t.shape
     prone = rng.random((n_stores, n_items)) < STOCKOUT_PRONE_SHARE
     active_len = life.last_t - life.first_t + 1
     n_runs = rng.poisson(STOCKOUT_RUNS_PER_YEAR * active_len / DAYS_PER_YEAR) * prone
@@ -725,8 +759,50 @@ def _simulate_quantities(
     marks = np.zeros((n_days + 1, n_stores, n_items), dtype=np.int64)
     np.add.at(marks, (starts, run_s, run_i), 1)
     np.add.at(marks, (np.minimum(starts + lengths, n_days), run_s, run_i), -1)
-    stocked_out = np.cumsum(marks, axis=0)[:n_days] > 0
-    quantity[stocked_out] = 0
+    stocked_out: BoolArray = np.cumsum(marks, axis=0)[:n_days] > 0
+    return stocked_out
+
+
+def _simulate_quantities(
+    rng: np.random.Generator,
+    days: _Days,
+    stores: _Stores,
+    items: _Items,
+    life: _Lifecycle,
+    active: BoolArray,
+    temperature: FloatArray,
+    mean_temp: FloatArray,
+    unemployment: FloatArray,
+    price_cents: IntArray,
+    regular_cents: IntArray,
+    chain_regular: FloatArray,
+) -> IntArray:
+    """Draws the daily units sold of every series from the product of its demand drivers.
+
+    Returns:
+        Units sold, (T, S, I): 0 on stock-out days and outside each series' active span.
+    """
+    weekly, seasonal, trend = _calendar_multipliers(days, items)
+    store_mult = (stores.size_sqft / STORE_SIZE_REFERENCE_SQFT) ** STORE_SIZE_EXPONENT
+    affinity = rng.lognormal(0.0, STORE_ITEM_AFFINITY_SIGMA, (stores.n, items.n))
+    temp_effect, unemp_effect = _exogenous_effects(items, temperature, mean_temp, unemployment)
+    mean = (
+        items.base_demand[None, None, :]
+        * store_mult[None, :, None]
+        * affinity[None]
+        * weekly[:, None, None]
+        * seasonal[:, None, :]
+        * trend[:, None, :]
+        * temp_effect
+        * unemp_effect[:, :, None]
+        * _price_effect(items, price_cents, regular_cents, chain_regular)
+        * _lifecycle_multiplier(life, days.n)
+    )
+    # Poisson-gamma mixture == negative binomial with item-specific dispersion.
+    k = items.dispersion[None, None, :]
+    lam = mean * rng.gamma(k, 1.0 / k, size=mean.shape)
+    quantity = rng.poisson(lam).astype(np.int64)
+    quantity[_stockout_mask(rng, life, days.n)] = 0
     quantity[~active] = 0
     return quantity
 
@@ -757,6 +833,78 @@ def _plant_shift(
 # --- Fault planting ----------------------------------------------------------------------------
 
 
+_Line = tuple[str, str, str, str]  # sales_date, store_id, item_id, quantity as written
+_LineChange = Callable[[np.random.Generator, _Line, dt.date], _Line]
+
+
+@dataclass(frozen=True)
+class _MissingBatches:
+    """The rows of a missing weekend batch and of a late file, removed from the sales."""
+
+    weekend_store: str
+    weekend_t: list[int]
+    weekend_rows: int
+    late_store: str
+    late_t: list[int]
+    late_rows: int
+
+
+@dataclass(frozen=True)
+class _Resend:
+    """A re-sent sales file: existing keys again, half of them with a corrected quantity."""
+
+    month_key: int
+    source_idx: IntArray  # sales row each re-sent row repeats
+    rows: list[_Line]
+    n_conflict: int
+    conflict_rows: list[dict[str, Any]]
+
+    @property
+    def month_label(self) -> str:
+        """The month of the re-sent file, ``YYYY-MM``."""
+        return f"{self.month_key // 100:04d}-{self.month_key % 100:02d}"
+
+    @property
+    def file(self) -> str:
+        """The re-sent file's path in the data folder."""
+        return f"sales/sales_{self.month_label}_resend.csv"
+
+
+@dataclass(frozen=True)
+class _RowFaultPlanter:
+    """One fault planted by rewriting fresh sales rows, and its manifest entry.
+
+    Attributes:
+        fault: The quarantine reason code the rows must get.
+        rate: Share of the clean rows to rewrite; ``None`` = ``fixed_count`` rows.
+        fixed_count: Number of rows to rewrite when ``rate`` is ``None``.
+        change: The rewrite of one row (its line and sales date) into a faulty line.
+        description: The manifest's description of the fault.
+        extra: Further manifest fields, from the tally of the rewritten rows.
+    """
+
+    fault: str
+    rate: float | None
+    fixed_count: int
+    change: _LineChange
+    description: str
+    extra: Callable[[dict[str, int]], dict[str, Any]] = lambda tally: {}
+
+    def count(self, n_clean: int) -> int:
+        """Number of faulty rows to plant among ``n_clean`` clean rows."""
+        return self.fixed_count if self.rate is None else _fault_count(self.rate, n_clean)
+
+    def manifest_entry(self, tally: dict[str, int]) -> dict[str, Any]:
+        """The fault's manifest entry, given the tally of the rows it rewrote."""
+        return {
+            "fault": self.fault,
+            "rate": self.rate,
+            "count": tally.get("rows", 0),
+            "description": self.description,
+            **self.extra(tally),
+        }
+
+
 def _pick_store(ids: list[str], wanted: str, fallback: int, avoid: str | None = None) -> str:
     if wanted in ids:
         return wanted
@@ -779,28 +927,50 @@ def _fault_count(rate: float, base: int) -> int:
     return max(1, round(rate * base))
 
 
-def _plant_faults(
-    rng: np.random.Generator, days: _Days, rows: _SalesRows, store_ids: list[str]
-) -> tuple[_SalesRows, IntArray, list[tuple[str, str, str, str]], str, list[dict[str, Any]], int]:
-    """Mutates, removes and duplicates rows.
+def _remove_missing_batches(
+    days: _Days, rows: _SalesRows, store_ids: list[str]
+) -> tuple[_SalesRows, _MissingBatches]:
+    """Removes a mid-history run of weekends of one store and the last days of another.
+
+    Args:
+        days: The days of the history.
+        rows: The clean sales rows.
+        store_ids: Every store id.
 
     Returns:
-        (rows after removal and mutation, source index of each in-file duplicate, rows of the
-        re-sent file, month label of the re-sent file, fault manifest entries, clean row count).
+        (the rows left, what was removed).
     """
     weekend_store = _pick_store(store_ids, MISSING_WEEKEND_STORE, 2 if len(store_ids) > 2 else 0)
     late_store = _pick_store(store_ids, LATE_FILE_STORE, -1, avoid=weekend_store)
     weekend_t = _weekend_days(days)
-    late_t = list(range(days.n - LATE_FILE_DAYS, days.n))
     in_weekend = (rows.store == weekend_store) & np.isin(rows.t, weekend_t)
     in_late = (rows.store == late_store) & (rows.t >= days.n - LATE_FILE_DAYS)
     keep = ~(in_weekend | in_late)
-    rows = _SalesRows(
+    kept = _SalesRows(
         rows.t[keep], rows.store[keep], rows.item[keep], rows.date[keep], rows.quantity[keep].copy()
     )
-    n_clean = len(rows.t)
+    missing = _MissingBatches(
+        weekend_store=weekend_store,
+        weekend_t=weekend_t,
+        weekend_rows=int(in_weekend.sum()),
+        late_store=late_store,
+        late_t=list(range(days.n - LATE_FILE_DAYS, days.n)),
+        late_rows=int(in_late.sum()),
+    )
+    return kept, missing
 
-    # Re-sent month: the month holding the middle day of the history.
+
+def _plant_resend(rng: np.random.Generator, days: _Days, rows: _SalesRows) -> _Resend:
+    """Draws the re-sent file: rows of the month holding the middle day of the history.
+
+    Args:
+        rng: The generator everything is drawn from.
+        days: The days of the history.
+        rows: The sales rows (not changed).
+
+    Returns:
+        The re-sent rows, half of them (rounded up) with a different quantity.
+    """
     month = days.month_key[rows.t]
     resend_key = int(days.month_key[days.n // 2])
     candidates = np.flatnonzero(month == resend_key)
@@ -829,172 +999,233 @@ def _plant_faults(
         for j, o, q, c in zip(resend_idx, original, resent_qty, conflict, strict=True)
         if c
     ]
+    return _Resend(resend_key, resend_idx, resend_rows, n_conflict, conflict_rows)
 
+
+def _rewrite_rows(
+    rng: np.random.Generator,
+    days: _Days,
+    rows: _SalesRows,
+    candidates: Iterator[int],
+    count: int,
+    change: _LineChange,
+) -> dict[str, int]:
+    """Applies ``change`` to fresh rows, in place, until ``count`` distinct faulty lines exist.
+
+    Args:
+        rng: The generator everything is drawn from.
+        days: The days of the history.
+        rows: The sales rows, rewritten in place.
+        candidates: Indices of rows no fault has touched yet; consumed.
+        count: Number of faulty rows wanted.
+        change: The rewrite of one row.
+
+    Returns:
+        Tally: ``rows`` rewritten, and how many have an empty store_id or item_id.
+    """
+    seen: set[_Line] = set()
+    tally: dict[str, int] = {}
+    while len(seen) < count:
+        j = next(candidates, None)
+        if j is None:
+            break
+        current = (str(rows.date[j]), str(rows.store[j]), str(rows.item[j]), str(rows.quantity[j]))
+        line = change(rng, current, days.dates[int(rows.t[j])])
+        # Two faulty rows must never collapse into one exact duplicate line, otherwise the
+        # expected quarantine count would no longer equal the manifest count.
+        if line in seen:
+            continue
+        seen.add(line)
+        rows.date[j], rows.store[j], rows.item[j], rows.quantity[j] = line
+        tally["rows"] = tally.get("rows", 0) + 1
+        if line[1] == "":
+            tally["empty_store_id"] = tally.get("empty_store_id", 0) + 1
+        if line[2] == "":
+            tally["empty_item_id"] = tally.get("empty_item_id", 0) + 1
+    return tally
+
+
+def _negative_quantity(rng: np.random.Generator, line: _Line, when: dt.date) -> _Line:
+    d, s, i, _ = line
+    return d, s, i, str(-int(rng.integers(1, 10)))
+
+
+def _null_key(rng: np.random.Generator, line: _Line, when: dt.date) -> _Line:
+    d, s, i, q = line
+    return (d, "", i, q) if rng.random() < 0.5 else (d, s, "", q)
+
+
+def _unparseable_date(rng: np.random.Generator, line: _Line, when: dt.date) -> _Line:
+    _, s, i, q = line
+    style = int(rng.integers(0, 3))
+    if style == 0:
+        text = when.strftime("%d/%m/%Y")
+    elif style == 1:
+        text = f"{when.year}-13-{int(rng.integers(32, 60))}"
+    else:
+        text = UNPARSEABLE_DATE_TEXT
+    return text, s, i, q
+
+
+def _unparseable_quantity(rng: np.random.Generator, line: _Line, when: dt.date) -> _Line:
+    d, s, i, _ = line
+    text = UNPARSEABLE_QUANTITY_TEXTS[int(rng.integers(0, len(UNPARSEABLE_QUANTITY_TEXTS)))]
+    return d, s, i, text
+
+
+def _absurd_quantity(rng: np.random.Generator, line: _Line, when: dt.date) -> _Line:
+    d, s, i, _ = line
+    return d, s, i, str(int(rng.integers(ABSURD_QUANTITY_MIN, ABSURD_QUANTITY_MAX + 1)))
+
+
+# Planted in this order, each on rows none of the others touched.
+_ROW_FAULT_PLANTERS = (
+    _RowFaultPlanter(
+        "negative_quantity",
+        NEGATIVE_QUANTITY_RATE,
+        0,
+        _negative_quantity,
+        "Rows whose quantity is a negative integer (e.g. -3).",
+    ),
+    _RowFaultPlanter(
+        "null_key",
+        NULL_KEY_RATE,
+        0,
+        _null_key,
+        "Rows with an empty store_id or an empty item_id (never both).",
+        lambda tally: {
+            "count_empty_store_id": tally.get("empty_store_id", 0),
+            "count_empty_item_id": tally.get("empty_item_id", 0),
+        },
+    ),
+    _RowFaultPlanter(
+        "unparseable_date",
+        UNPARSEABLE_DATE_RATE,
+        0,
+        _unparseable_date,
+        "Rows whose sales_date is not an ISO date: DD/MM/YYYY, a month of 13 "
+        f"(e.g. 2024-13-45) or the text '{UNPARSEABLE_DATE_TEXT}'.",
+    ),
+    _RowFaultPlanter(
+        "unparseable_quantity",
+        UNPARSEABLE_QUANTITY_RATE,
+        0,
+        _unparseable_quantity,
+        "Rows whose quantity is not an integer: "
+        + ", ".join(repr(t) for t in UNPARSEABLE_QUANTITY_TEXTS)
+        + ".",
+    ),
+    _RowFaultPlanter(
+        "absurd_quantity",
+        None,
+        ABSURD_QUANTITY_COUNT,
+        _absurd_quantity,
+        f"Rows with an integer quantity of at least {ABSURD_QUANTITY_MIN:,} "
+        "(fixed number of rows, not a rate).",
+        lambda tally: {"threshold": ABSURD_QUANTITY_MIN},
+    ),
+)
+
+
+def _duplicate_faults(resend: _Resend, n_within_file: int) -> list[dict[str, Any]]:
+    """The manifest entries of the exact and the conflicting duplicates.
+
+    Args:
+        resend: The re-sent file.
+        n_within_file: Number of rows copied later into their own monthly file.
+
+    Returns:
+        The ``exact_duplicate`` and ``conflicting_duplicate`` entries.
+    """
+    n_resend = len(resend.rows)
+    n_same = n_resend - resend.n_conflict
+    exact = {
+        "fault": "exact_duplicate",
+        "rate": EXACT_DUPLICATE_RATE,
+        "count": int(n_within_file + n_same),
+        "description": (
+            "Data rows that repeat an earlier data row verbatim (all four fields), "
+            "counting across sales files in file-name order. count_within_file copies sit "
+            "later in the same monthly file as their original; count_in_resend_file rows "
+            f"of {resend.file} carry the same quantity as the original row."
+        ),
+        "count_within_file": int(n_within_file),
+        "count_in_resend_file": int(n_same),
+    }
+    conflicting = {
+        "fault": "conflicting_duplicate",
+        "rate": None,
+        "count": int(resend.n_conflict),
+        "description": (
+            f"{resend.file} re-sends {n_resend} existing (sales_date, store_id, item_id) "
+            f"keys; {resend.n_conflict} of them with a different quantity (counted here) and "
+            f"{n_same} with the same quantity (counted as exact_duplicate). Rule: the row "
+            "from the file whose name sorts last wins."
+        ),
+        "resend_file": resend.file,
+        "resend_rows": int(n_resend),
+        "rows": resend.conflict_rows,
+    }
+    return [exact, conflicting]
+
+
+def _missing_batch_faults(days: _Days, missing: _MissingBatches) -> list[dict[str, Any]]:
+    """The manifest entries of the missing weekend batch and of the late file."""
+    weekend = {
+        "fault": "missing_weekend_batch",
+        "rate": None,
+        "count": missing.weekend_rows,
+        "description": (
+            f"No rows at all for store {missing.weekend_store} on the Saturdays and Sundays of "
+            f"{MISSING_WEEKENDS} consecutive weekends mid-history (the batch never "
+            "arrived); count is the number of store x item rows missing."
+        ),
+        "store_id": missing.weekend_store,
+        "dates": [days.dates[t].isoformat() for t in missing.weekend_t],
+    }
+    late = {
+        "fault": "late_file",
+        "rate": None,
+        "count": missing.late_rows,
+        "description": (
+            f"The last {LATE_FILE_DAYS} days of store {missing.late_store} are absent (its last "
+            "file had not arrived by the as-of date); count is the number of rows missing."
+        ),
+        "store_id": missing.late_store,
+        "dates": [days.dates[t].isoformat() for t in missing.late_t],
+    }
+    return [weekend, late]
+
+
+def _plant_faults(
+    rng: np.random.Generator, days: _Days, rows: _SalesRows, store_ids: list[str]
+) -> tuple[_SalesRows, IntArray, list[tuple[str, str, str, str]], str, list[dict[str, Any]], int]:
+    """Mutates, removes and duplicates rows.
+
+    Returns:
+        (rows after removal and mutation, source index of each in-file duplicate, rows of the
+        re-sent file, month label of the re-sent file, fault manifest entries, clean row count).
+    """
+    rows, missing = _remove_missing_batches(days, rows, store_ids)
+    n_clean = len(rows.t)
+    resend = _plant_resend(rng, days, rows)
     # Every remaining fault takes its rows from one shared permutation, so no row is hit twice.
-    pool = rng.permutation(np.setdiff1d(np.arange(n_clean), resend_idx))
+    pool = rng.permutation(np.setdiff1d(np.arange(n_clean), resend.source_idx))
     n_dup = _fault_count(EXACT_DUPLICATE_RATE, n_clean)
     dup_src = np.sort(pool[:n_dup]).astype(np.int64)
-    cursor = n_dup
-
-    def mutate(count: int, change: Callable[[int], tuple[str, str, str, str]]) -> dict[str, int]:
-        """Applies ``change`` to fresh rows until ``count`` distinct faulty lines exist."""
-        nonlocal cursor
-        seen: set[tuple[str, str, str, str]] = set()
-        tally: dict[str, int] = {}
-        while len(seen) < count and cursor < pool.size:
-            j = int(pool[cursor])
-            cursor += 1
-            line = change(j)
-            # Two faulty rows must never collapse into one exact duplicate line, otherwise the
-            # expected quarantine count would no longer equal the manifest count.
-            if line in seen:
-                continue
-            seen.add(line)
-            rows.date[j], rows.store[j], rows.item[j], rows.quantity[j] = line
-            tally["rows"] = tally.get("rows", 0) + 1
-            if line[1] == "":
-                tally["empty_store_id"] = tally.get("empty_store_id", 0) + 1
-            if line[2] == "":
-                tally["empty_item_id"] = tally.get("empty_item_id", 0) + 1
-        return tally
-
-    def current(j: int) -> tuple[str, str, str, str]:
-        return str(rows.date[j]), str(rows.store[j]), str(rows.item[j]), str(rows.quantity[j])
-
-    def negative(j: int) -> tuple[str, str, str, str]:
-        d, s, i, _ = current(j)
-        return d, s, i, str(-int(rng.integers(1, 10)))
-
-    def null_key(j: int) -> tuple[str, str, str, str]:
-        d, s, i, q = current(j)
-        return (d, "", i, q) if rng.random() < 0.5 else (d, s, "", q)
-
-    def bad_date(j: int) -> tuple[str, str, str, str]:
-        _, s, i, q = current(j)
-        when = days.dates[int(rows.t[j])]
-        style = int(rng.integers(0, 3))
-        if style == 0:
-            text = when.strftime("%d/%m/%Y")
-        elif style == 1:
-            text = f"{when.year}-13-{int(rng.integers(32, 60))}"
-        else:
-            text = UNPARSEABLE_DATE_TEXT
-        return text, s, i, q
-
-    def bad_quantity(j: int) -> tuple[str, str, str, str]:
-        d, s, i, _ = current(j)
-        text = UNPARSEABLE_QUANTITY_TEXTS[int(rng.integers(0, len(UNPARSEABLE_QUANTITY_TEXTS)))]
-        return d, s, i, text
-
-    def absurd(j: int) -> tuple[str, str, str, str]:
-        d, s, i, _ = current(j)
-        return d, s, i, str(int(rng.integers(ABSURD_QUANTITY_MIN, ABSURD_QUANTITY_MAX + 1)))
-
-    neg = mutate(_fault_count(NEGATIVE_QUANTITY_RATE, n_clean), negative)
-    nul = mutate(_fault_count(NULL_KEY_RATE, n_clean), null_key)
-    dat = mutate(_fault_count(UNPARSEABLE_DATE_RATE, n_clean), bad_date)
-    qty = mutate(_fault_count(UNPARSEABLE_QUANTITY_RATE, n_clean), bad_quantity)
-    big = mutate(ABSURD_QUANTITY_COUNT, absurd)
-
-    resend_file = f"sales/sales_{resend_key // 100:04d}-{resend_key % 100:02d}_resend.csv"
-    n_same = n_resend - n_conflict
-    faults: list[dict[str, Any]] = [
-        {
-            "fault": "exact_duplicate",
-            "rate": EXACT_DUPLICATE_RATE,
-            "count": int(dup_src.size + n_same),
-            "description": (
-                "Data rows that repeat an earlier data row verbatim (all four fields), "
-                "counting across sales files in file-name order. count_within_file copies sit "
-                "later in the same monthly file as their original; count_in_resend_file rows "
-                f"of {resend_file} carry the same quantity as the original row."
-            ),
-            "count_within_file": int(dup_src.size),
-            "count_in_resend_file": int(n_same),
-        },
-        {
-            "fault": "conflicting_duplicate",
-            "rate": None,
-            "count": int(n_conflict),
-            "description": (
-                f"{resend_file} re-sends {n_resend} existing (sales_date, store_id, item_id) "
-                f"keys; {n_conflict} of them with a different quantity (counted here) and "
-                f"{n_same} with the same quantity (counted as exact_duplicate). Rule: the row "
-                "from the file whose name sorts last wins."
-            ),
-            "resend_file": resend_file,
-            "resend_rows": int(n_resend),
-            "rows": conflict_rows,
-        },
-        {
-            "fault": "negative_quantity",
-            "rate": NEGATIVE_QUANTITY_RATE,
-            "count": neg.get("rows", 0),
-            "description": "Rows whose quantity is a negative integer (e.g. -3).",
-        },
-        {
-            "fault": "null_key",
-            "rate": NULL_KEY_RATE,
-            "count": nul.get("rows", 0),
-            "description": "Rows with an empty store_id or an empty item_id (never both).",
-            "count_empty_store_id": nul.get("empty_store_id", 0),
-            "count_empty_item_id": nul.get("empty_item_id", 0),
-        },
-        {
-            "fault": "unparseable_date",
-            "rate": UNPARSEABLE_DATE_RATE,
-            "count": dat.get("rows", 0),
-            "description": (
-                "Rows whose sales_date is not an ISO date: DD/MM/YYYY, a month of 13 "
-                f"(e.g. 2024-13-45) or the text '{UNPARSEABLE_DATE_TEXT}'."
-            ),
-        },
-        {
-            "fault": "unparseable_quantity",
-            "rate": UNPARSEABLE_QUANTITY_RATE,
-            "count": qty.get("rows", 0),
-            "description": (
-                "Rows whose quantity is not an integer: "
-                + ", ".join(repr(t) for t in UNPARSEABLE_QUANTITY_TEXTS)
-                + "."
-            ),
-        },
-        {
-            "fault": "absurd_quantity",
-            "rate": None,
-            "count": big.get("rows", 0),
-            "description": (
-                f"Rows with an integer quantity of at least {ABSURD_QUANTITY_MIN:,} "
-                "(fixed number of rows, not a rate)."
-            ),
-            "threshold": ABSURD_QUANTITY_MIN,
-        },
-        {
-            "fault": "missing_weekend_batch",
-            "rate": None,
-            "count": int(in_weekend.sum()),
-            "description": (
-                f"No rows at all for store {weekend_store} on the Saturdays and Sundays of "
-                f"{MISSING_WEEKENDS} consecutive weekends mid-history (the batch never "
-                "arrived); count is the number of store x item rows missing."
-            ),
-            "store_id": weekend_store,
-            "dates": [days.dates[t].isoformat() for t in weekend_t],
-        },
-        {
-            "fault": "late_file",
-            "rate": None,
-            "count": int(in_late.sum()),
-            "description": (
-                f"The last {LATE_FILE_DAYS} days of store {late_store} are absent (its last "
-                "file had not arrived by the as-of date); count is the number of rows missing."
-            ),
-            "store_id": late_store,
-            "dates": [days.dates[t].isoformat() for t in late_t],
-        },
+    candidates = iter(int(j) for j in pool[n_dup:])
+    row_faults = [
+        planter.manifest_entry(
+            _rewrite_rows(rng, days, rows, candidates, planter.count(n_clean), planter.change)
+        )
+        for planter in _ROW_FAULT_PLANTERS
     ]
-    month_label = f"{resend_key // 100:04d}-{resend_key % 100:02d}"
-    return rows, dup_src, resend_rows, month_label, faults, n_clean
+    faults = [
+        *_duplicate_faults(resend, int(dup_src.size)),
+        *row_faults,
+        *_missing_batch_faults(days, missing),
+    ]
+    return rows, dup_src, resend.rows, resend.month_label, faults, n_clean
 
 
 # --- Writing -----------------------------------------------------------------------------------
@@ -1068,28 +1299,35 @@ def _validate(config: DemoConfig) -> None:
         raise ValueError(f"need at least 1 store, 1 item and {MIN_DAYS} days, got {config!r}")
 
 
-# --- Public API --------------------------------------------------------------------------------
+# --- Assembling the data set -------------------------------------------------------------------
 
 
-def generate_demo_data(out_dir: str | Path, config: DemoConfig = DEFAULT_CONFIG) -> dict[str, Any]:
-    """Generates the demo data set and writes it into ``out_dir``.
+@dataclass
+class _World:
+    """Everything simulated before any fault is planted or any file written."""
 
-    Existing ``sales/sales_*.csv`` files in ``out_dir`` are deleted first so that files of an
-    earlier, larger run cannot leak into this one.
+    days: _Days
+    stores: _Stores
+    items: _Items
+    life: _Lifecycle
+    temperature: FloatArray  # (T, S)
+    unemployment: FloatArray  # (T, S)
+    price_cents: IntArray  # (T, S, I)
+    discount: FloatArray  # (T, S, I)
+    active: BoolArray  # (T, S, I): the item is on sale in the store that day
+    quantity: IntArray  # (T, S, I)
+
+
+def _simulate_world(rng: np.random.Generator, config: DemoConfig) -> _World:
+    """Draws the stores, the items, their drivers and the units sold, in a fixed order.
 
     Args:
-        out_dir: Target directory, created if needed.
-        config: Size, seed and fault switch.
+        rng: The generator everything is drawn from.
+        config: Size of the data set.
 
     Returns:
-        The fault manifest, also written as ``faults.json``.
-
-    Raises:
-        ValueError: If the configuration is too small to be meaningful.
+        The simulated world.
     """
-    _validate(config)
-    out = Path(out_dir)
-    rng = np.random.default_rng(config.seed)
     days = _make_days(config)
     stores = _make_stores(rng, config.n_stores)
     items = _make_items(rng, config.n_items)
@@ -1114,42 +1352,80 @@ def generate_demo_data(out_dir: str | Path, config: DemoConfig = DEFAULT_CONFIG)
         regular_cents,
         chain_regular,
     )
+    return _World(
+        days=days,
+        stores=stores,
+        items=items,
+        life=life,
+        temperature=temperature,
+        unemployment=unemployment,
+        price_cents=price_cents,
+        discount=discount,
+        active=active,
+        quantity=quantity,
+    )
 
-    shift = _plant_shift(quantity, items, days, config)
 
-    t_idx, s_idx, i_idx = np.nonzero(active)
-    store_arr = np.array(stores.ids, dtype=object)
-    item_arr = np.array(items.ids, dtype=object)
-    rows = _SalesRows(
+def _sales_rows(world: _World) -> _SalesRows:
+    """The clean sales rows: one per store x item x day while the item is on sale there."""
+    t_idx, s_idx, i_idx = np.nonzero(world.active)
+    store_arr = np.array(world.stores.ids, dtype=object)
+    item_arr = np.array(world.items.ids, dtype=object)
+    return _SalesRows(
         t=t_idx.astype(np.int64),
         store=store_arr[s_idx],
         item=item_arr[i_idx],
-        date=days.iso[t_idx],
-        quantity=quantity[active].astype(str).astype(object),
+        date=world.days.iso[t_idx],
+        quantity=world.quantity[world.active].astype(str).astype(object),
     )
 
-    dup_src = np.zeros(0, dtype=np.int64)
-    resend_rows: list[tuple[str, str, str, str]] = []
-    resend_month = ""
-    faults: list[dict[str, Any]] = []
-    n_clean = len(rows.t)
-    if config.plant_faults:
-        rows, dup_src, resend_rows, resend_month, faults, n_clean = _plant_faults(
-            rng, days, rows, stores.ids
-        )
 
-    # Each copy lands at a random later line of the month file that holds its original.
-    month = days.month_key[rows.t]
+def _sales_file_order(
+    rng: np.random.Generator, month: IntArray, dup_src: IntArray
+) -> tuple[IntArray, IntArray]:
+    """Places each in-file duplicate at a random later line of the month file of its original.
+
+    Args:
+        rng: The generator everything is drawn from.
+        month: Month key (YYYYMM) of each sales row, in row order.
+        dup_src: Source row of each duplicate.
+
+    Returns:
+        (source row of each written line, month key of each written line), in file order.
+    """
     month_end = np.searchsorted(month, month, side="right") - 1
     copy_pos = (dup_src + 0.5 + rng.random(dup_src.size) * (month_end[dup_src] - dup_src)).astype(
         np.float64
     )
     order = np.argsort(
-        np.concatenate([np.arange(len(rows.t), dtype=np.float64), copy_pos]), kind="stable"
+        np.concatenate([np.arange(len(month), dtype=np.float64), copy_pos]), kind="stable"
     )
-    all_src = np.concatenate([np.arange(len(rows.t)), dup_src])[order]
-    all_month = month[all_src]
+    all_src = np.concatenate([np.arange(len(month)), dup_src])[order]
+    return all_src, month[all_src]
 
+
+def _write_sales_files(
+    out: Path,
+    rows: _SalesRows,
+    month: IntArray,
+    file_order: tuple[IntArray, IntArray],
+    resend_rows: list[_Line],
+    resend_month: str,
+) -> dict[str, int]:
+    """Writes one sales file per month (and the re-sent file), after deleting stale ones.
+
+    Args:
+        out: The data folder.
+        rows: The sales rows.
+        month: Month key (YYYYMM) of each sales row.
+        file_order: Source row and month key of each written line (``_sales_file_order``).
+        resend_rows: Lines of the re-sent file; none = no such file.
+        resend_month: Month label (YYYY-MM) of the re-sent file.
+
+    Returns:
+        Rows written per file, by path relative to ``out``.
+    """
+    all_src, all_month = file_order
     sales_dir = out / "sales"
     sales_dir.mkdir(parents=True, exist_ok=True)
     for stale in sorted(sales_dir.glob("sales_*.csv")):
@@ -1165,15 +1441,19 @@ def generate_demo_data(out_dir: str | Path, config: DemoConfig = DEFAULT_CONFIG)
     if resend_rows:
         rel = f"sales/sales_{resend_month}_resend.csv"
         files[rel] = _write_csv(out / rel, SALES_HEADER, resend_rows)
-    total_sales_rows = sum(files.values())
+    return files
 
-    # Price log: a row at the series' first day and whenever price or promo flag changes.
-    promo = discount > 0
-    changed = np.zeros_like(active)
+
+def _price_log_rows(world: _World) -> list[tuple[str, str, str, str, str]]:
+    """Price log: a row at the series' first day and whenever price or promo flag changes."""
+    days, stores, items, price_cents = world.days, world.stores, world.items, world.price_cents
+    promo = world.discount > 0
+    changed = np.zeros_like(world.active)
     changed[1:] = (price_cents[1:] != price_cents[:-1]) | (promo[1:] != promo[:-1])
-    logged = active & (changed | (t_axis == life.first_t[None]))
+    t_axis = np.arange(days.n)[:, None, None]
+    logged = world.active & (changed | (t_axis == world.life.first_t[None]))
     lt, ls, li = np.nonzero(logged.transpose(1, 2, 0))  # store, item, date order
-    price_rows = [
+    return [
         (
             days.iso[t],
             stores.ids[s],
@@ -1183,17 +1463,20 @@ def generate_demo_data(out_dir: str | Path, config: DemoConfig = DEFAULT_CONFIG)
         )
         for t, s, i in zip(li.tolist(), lt.tolist(), ls.tolist(), strict=True)
     ]
-    files["prices.csv"] = _write_csv(out / "prices.csv", PRICES_HEADER, price_rows)
 
-    calendar = sorted(
+
+def _calendar_rows(days: _Days) -> list[tuple[str, str, str]]:
+    """Every event of every calendar year of the history, by date."""
+    return sorted(
         (event.rule(year).isoformat(), event.name, event.event_type)
         for year in range(days.dates[0].year, days.dates[-1].year + 1)
         for event in EVENTS
     )
-    files["calendar_events.csv"] = _write_csv(
-        out / "calendar_events.csv", CALENDAR_HEADER, calendar
-    )
-    store_rows = [
+
+
+def _store_rows(stores: _Stores) -> list[tuple[str, str, str, str, str]]:
+    """The store master rows."""
+    return [
         (
             stores.ids[k],
             stores.names[k],
@@ -1203,8 +1486,11 @@ def generate_demo_data(out_dir: str | Path, config: DemoConfig = DEFAULT_CONFIG)
         )
         for k in range(stores.n)
     ]
-    files["stores.csv"] = _write_csv(out / "stores.csv", STORES_HEADER, store_rows)
-    item_rows = [
+
+
+def _item_rows(items: _Items) -> list[tuple[str, str, str, str]]:
+    """The item master rows."""
+    return [
         (
             items.ids[k],
             items.names[k],
@@ -1213,19 +1499,42 @@ def generate_demo_data(out_dir: str | Path, config: DemoConfig = DEFAULT_CONFIG)
         )
         for k in range(items.n)
     ]
-    files["items.csv"] = _write_csv(out / "items.csv", ITEMS_HEADER, item_rows)
-    exo_rows = [
-        (days.iso[t], stores.ids[s], f"{temperature[t, s]:.1f}", f"{unemployment[t, s]:.2f}")
-        for t in range(days.n)
-        for s in range(stores.n)
-    ]
-    files["store_exogenous.csv"] = _write_csv(
-        out / "store_exogenous.csv", EXOGENOUS_HEADER, exo_rows
-    )
 
-    config_dict = dataclasses.asdict(config)
-    config_dict["start_date"] = config.start_date.isoformat()
-    lifecycle = [
+
+def _exogenous_rows(world: _World) -> list[tuple[str, str, str, str]]:
+    """Daily temperature and unemployment rate per store."""
+    return [
+        (
+            world.days.iso[t],
+            world.stores.ids[s],
+            f"{world.temperature[t, s]:.1f}",
+            f"{world.unemployment[t, s]:.2f}",
+        )
+        for t in range(world.days.n)
+        for s in range(world.stores.n)
+    ]
+
+
+def _write_reference_files(out: Path, world: _World) -> dict[str, int]:
+    """Writes the price log, the calendar, the store and item masters and the exogenous file.
+
+    Returns:
+        Rows written per file, by file name.
+    """
+    tables: tuple[tuple[str, Sequence[str], Sequence[Sequence[str]]], ...] = (
+        ("prices.csv", PRICES_HEADER, _price_log_rows(world)),
+        ("calendar_events.csv", CALENDAR_HEADER, _calendar_rows(world.days)),
+        ("stores.csv", STORES_HEADER, _store_rows(world.stores)),
+        ("items.csv", ITEMS_HEADER, _item_rows(world.items)),
+        ("store_exogenous.csv", EXOGENOUS_HEADER, _exogenous_rows(world)),
+    )
+    return {name: _write_csv(out / name, header, rows) for name, header, rows in tables}
+
+
+def _lifecycle_manifest(world: _World) -> list[dict[str, Any]]:
+    """The manifest entry of each launched or discontinued item."""
+    days, stores, items, life = world.days, world.stores, world.items, world.life
+    return [
         {
             "item_id": items.ids[i],
             "status": "launched" if i in set(life.launched.tolist()) else "discontinued",
@@ -1236,18 +1545,87 @@ def generate_demo_data(out_dir: str | Path, config: DemoConfig = DEFAULT_CONFIG)
         }
         for i in sorted(life.launched.tolist() + life.discontinued.tolist())
     ]
-    manifest: dict[str, Any] = {
+
+
+def _manifest(
+    config: DemoConfig,
+    world: _World,
+    files: dict[str, int],
+    total_sales_rows: int,
+    n_clean: int,
+    faults: list[dict[str, Any]],
+    shift: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """The manifest written as ``faults.json``.
+
+    Args:
+        config: The configuration the data set was generated with.
+        world: The simulated world.
+        files: Rows written per file.
+        total_sales_rows: Rows written to all sales files.
+        n_clean: Sales rows before any fault was planted in a row.
+        faults: The manifest entries of the planted faults.
+        shift: The planted level shift, or ``None``.
+
+    Returns:
+        The manifest.
+    """
+    config_dict = dataclasses.asdict(config)
+    config_dict["start_date"] = config.start_date.isoformat()
+    return {
         "seed": config.seed,
         "config": config_dict,
-        "date_range": {"start": days.iso[0], "end": days.iso[-1]},
-        "as_of_date": days.iso[-1],
+        "date_range": {"start": world.days.iso[0], "end": world.days.iso[-1]},
+        "as_of_date": world.days.iso[-1],
         "files": files,
         "total_sales_rows": total_sales_rows,
         "clean_sales_rows": n_clean,
         "faults": faults,
         "planted_shift": shift,
-        "item_lifecycle": lifecycle,
+        "item_lifecycle": _lifecycle_manifest(world),
     }
+
+
+# --- Public API --------------------------------------------------------------------------------
+
+
+def generate_demo_data(out_dir: str | Path, config: DemoConfig = DEFAULT_CONFIG) -> dict[str, Any]:
+    """Generates the demo data set and writes it into ``out_dir``.
+
+    Existing ``sales/sales_*.csv`` files in ``out_dir`` are deleted first so that files of an
+    earlier, larger run cannot leak into this one.
+
+    Args:
+        out_dir: Target directory, created if needed.
+        config: Size, seed and fault switch.
+
+    Returns:
+        The fault manifest, also written as ``faults.json``.
+
+    Raises:
+        ValueError: If the configuration is too small to be meaningful.
+    """
+    _validate(config)
+    out = Path(out_dir)
+    rng = np.random.default_rng(config.seed)
+    world = _simulate_world(rng, config)
+    shift = _plant_shift(world.quantity, world.items, world.days, config)
+    rows = _sales_rows(world)
+    dup_src = np.zeros(0, dtype=np.int64)
+    resend_rows: list[_Line] = []
+    resend_month = ""
+    faults: list[dict[str, Any]] = []
+    n_clean = len(rows.t)
+    if config.plant_faults:
+        rows, dup_src, resend_rows, resend_month, faults, n_clean = _plant_faults(
+            rng, world.days, rows, world.stores.ids
+        )
+    month = world.days.month_key[rows.t]
+    file_order = _sales_file_order(rng, month, dup_src)
+    files = _write_sales_files(out, rows, month, file_order, resend_rows, resend_month)
+    total_sales_rows = sum(files.values())
+    files.update(_write_reference_files(out, world))
+    manifest = _manifest(config, world, files, total_sales_rows, n_clean, faults, shift)
     (out / "faults.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     (out / "README.md").write_text(_readme(manifest), encoding="utf-8")
     return manifest

@@ -178,52 +178,92 @@ def favorita_vars(data_dir: str | Path) -> dict[str, Any]:
         **EMPTY_CANONICAL_INPUTS,
         "input_format": "canonical",
         "frequency": "day",
+        **_favorita_sales_inputs(root),
     }
-    if (root / "train.csv").exists():
-        result["sales_path"] = str(root / "train.csv")
-        result["sales_columns"] = {
-            "sales_date": "date",
-            "store_id": "store_nbr",
-            "item_id": "family",
-            "quantity": "sales",
-        }
-    elif (root / "transactions.csv").exists():
-        result["sales_path"] = str(root / "transactions.csv")
-        result["sales_columns"] = {
-            "sales_date": "date",
-            "store_id": "store_nbr",
-            "item_id": None,
-            "quantity": "transactions",
-        }
-    else:
-        raise FileNotFoundError(
-            f"neither train.csv nor transactions.csv in {root}: not a Favorita-layout folder"
-        )
-    if (root / "stores.csv").exists():
-        result["stores_path"] = str(root / "stores.csv")
-        result["stores_columns"] = {
+    for file_name, inputs_of in _FAVORITA_OPTIONAL_FILES:
+        if (root / file_name).exists():
+            result.update(inputs_of(root / file_name))
+    return result
+
+
+# Helpers' names must not end in "_vars": preset_functions() would take them for presets.
+
+
+# The sales files of the Favorita layout, first found wins: (file, item column, quantity
+# column). transactions.csv has no item: store-only series.
+_FAVORITA_SALES_FILES: tuple[tuple[str, str | None, str], ...] = (
+    ("train.csv", "family", "sales"),
+    ("transactions.csv", None, "transactions"),
+)
+
+
+def _favorita_sales_inputs(root: Path) -> dict[str, Any]:
+    """The sales vars: ``train.csv`` by product family, else store-level transactions.
+
+    Raises:
+        FileNotFoundError: When the folder has neither ``train.csv`` nor ``transactions.csv``.
+    """
+    for file_name, item_column, quantity_column in _FAVORITA_SALES_FILES:
+        if (root / file_name).exists():
+            return {
+                "sales_path": str(root / file_name),
+                "sales_columns": {
+                    "sales_date": "date",
+                    "store_id": "store_nbr",
+                    "item_id": item_column,
+                    "quantity": quantity_column,
+                },
+            }
+    raise FileNotFoundError(
+        f"neither train.csv nor transactions.csv in {root}: not a Favorita-layout folder"
+    )
+
+
+def _favorita_store_inputs(path: Path) -> dict[str, Any]:
+    """The store master vars of ``stores.csv`` (the state is the region)."""
+    return {
+        "stores_path": str(path),
+        "stores_columns": {
             "store_id": "store_nbr",
             "city": "city",
             "region": "state",
             "store_type": "type",
-        }
-    if (root / "oil.csv").exists():
-        result["exogenous_path"] = str(root / "oil.csv")
-        result["exogenous_columns"] = {"observation_date": "date", "store_id": None}
-    if (root / "holidays_events.csv").exists():
-        result["events_path"] = str(root / "holidays_events.csv")
-        result["events_columns"] = {
+        },
+    }
+
+
+def _favorita_oil_inputs(path: Path) -> dict[str, Any]:
+    """The exogenous vars of ``oil.csv``: one global series, no store key."""
+    return {
+        "exogenous_path": str(path),
+        "exogenous_columns": {"observation_date": "date", "store_id": None},
+    }
+
+
+def _favorita_holiday_inputs(path: Path) -> dict[str, Any]:
+    """The event vars of ``holidays_events.csv``, with locale and transferred flag."""
+    return {
+        "events_path": str(path),
+        "events_columns": {
             "event_date": "date",
             "event_name": "description",
             "event_type": "type",
             "locale_level": "locale",
             "locale_name": "locale_name",
             "is_transferred": "transferred",
-        }
+        },
         # Regional holidays name a state (stg_stores.region), local ones a city.
-        result["event_locale_store_columns"] = {"regional": "region", "local": "city"}
+        "event_locale_store_columns": {"regional": "region", "local": "city"},
         # A Transfer row is the day a moved holiday is celebrated; Additional and Bridge
         # days are days off too. Work Day (a Saturday worked to pay back a bridge) and
         # Event (Black Friday, an earthquake) are events, not holidays.
-        result["holiday_event_types"] = ["holiday", "transfer", "additional", "bridge"]
-    return result
+        "holiday_event_types": ["holiday", "transfer", "additional", "bridge"],
+    }
+
+
+# The optional files of the Favorita layout and the vars each sets, in the preset's key order.
+_FAVORITA_OPTIONAL_FILES: tuple[tuple[str, Callable[[Path], dict[str, Any]]], ...] = (
+    ("stores.csv", _favorita_store_inputs),
+    ("oil.csv", _favorita_oil_inputs),
+    ("holidays_events.csv", _favorita_holiday_inputs),
+)
