@@ -56,7 +56,8 @@ numbered_periods as (
 cutoffs as (
     select
         period_end_date as cutoff_date,
-        is_scoring_row
+        is_scoring_row,
+        cast(floor(period_number / {{ every }}) as integer) as grid_number
     from numbered_periods
     where
         is_scoring_row
@@ -101,7 +102,8 @@ final as (
     select
         cutoffs.cutoff_date,
         cutoffs.is_scoring_row,
-        backtest_origins.cutoff_date is not null as is_backtest_origin
+        backtest_origins.cutoff_date is not null as is_backtest_origin,
+        cutoffs.grid_number
     from cutoffs
     left join backtest_origins
         on cutoffs.cutoff_date = backtest_origins.cutoff_date

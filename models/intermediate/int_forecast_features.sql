@@ -19,6 +19,8 @@
 {%- set horizon = feature_setting('forecast_horizon_periods') %}
 {%- set season = feature_setting('season_length_periods') %}
 {%- set windows = feature_setting('feature_rolling_windows') %}
+{%- set budget = number_var('training_row_budget') %}
+{%- set stride_rule = training_stride_rule(feature_setting('feature_cutoff_every_periods')) %}
 {#- Values of the target's period in earlier seasons, known at the cut-off (alias, column,
     date): the same period last year, the periods either side of it (a seasonal peak that
     moved by a period, a holiday) and the same period two seasons back. -#}
@@ -102,7 +104,8 @@ series_at_cutoffs as (
     select
         sales_features.*,
         cutoffs.is_scoring_row,
-        cutoffs.is_backtest_origin
+        cutoffs.is_backtest_origin,
+        cutoffs.grid_number
     from sales_features
     inner join cutoffs
         on sales_features.period_end_date = cutoffs.cutoff_date
@@ -148,8 +151,51 @@ cutoff_rows as (
         or series_at_cutoffs.is_backtest_origin
 ),
 
+stride_floor as (
+    {#- The training row budget (var training_row_budget): without it training rows grow
+        with the horizon. Rows at cut-offs that are neither scored nor a backtest origin
+        keep one horizon step in keep_every (macros/features/training_budget.sql: the
+        steps kept rotate so that every series keeps every step and every target period),
+        about the budget in all; 1 keeps every row. Scoring rows and the backtest origins'
+        rows stay complete. -#}
+    select
+        case
+            when {{ budget }} <= 0 or count(*) * {{ horizon }} <= {{ budget }} then 1
+            else cast(ceil(count(*) * {{ horizon }} / {{ budget }}) as integer)
+        end as smallest_keep_every
+    from cutoff_rows
+    where
+        cutoff_rows.is_training_sample
+        and not cutoff_rows.is_scoring_row
+        and not cutoff_rows.is_backtest_origin
+),
+
+stride_candidates as (
+    {{ whole_numbers_sql(64, 'stride_offset') }}
+),
+
+training_stride as (
+    {#- The smallest stride from the floor up that shares no prime with the rule's. -#}
+    select min(stride_floor.smallest_keep_every + stride_candidates.stride_offset - 1) as keep_every
+    from stride_floor
+    cross join stride_candidates
+    {%- for prime in stride_rule.primes %}
+    {{ 'where' if loop.first else 'and' }} mod(stride_floor.smallest_keep_every + stride_candidates.stride_offset - 1, {{ prime }}) != 0
+    {%- endfor %}
+),
+
+series_numbers as (
+    {#- A number per series, so that series at one cut-off keep different steps. -#}
+    select
+        store_id,
+        item_id,
+        row_number() over (order by store_id, item_id) as series_number
+    from (select distinct store_id, item_id from cutoff_rows) as series
+),
+
 {#- The horizon's rows are narrow (keys, target and same-period-last-year values); the
-    wide cut-off features join them once, at the end. #}
+    wide cut-off features join them once, at the end. Under the budget, a training row is
+    kept by the rule of macros/features/training_budget.sql. #}
 
 expanded as (
     select
@@ -164,7 +210,20 @@ expanded as (
         {{ add_periods('cutoff_rows.period_end_date', 'horizon_steps.horizon_step - ' ~ (2 * season)) }}
             as same_period_two_years_ago_date
     from cutoff_rows
+    inner join series_numbers
+        on
+            cutoff_rows.store_id = series_numbers.store_id
+            and cutoff_rows.item_id = series_numbers.item_id
     cross join horizon_steps
+    cross join training_stride
+    where
+        cutoff_rows.is_scoring_row
+        or cutoff_rows.is_backtest_origin
+        or mod(
+            horizon_steps.horizon_step + {{ stride_rule.multiplier }} * cutoff_rows.grid_number
+            + series_numbers.series_number,
+            training_stride.keep_every
+        ) = 0
 ),
 
 target_values as (

@@ -7,7 +7,7 @@ Thin by design: rows in, one call into demandcast.xgboost_model, rows out.
 
 from demandcast import model_runs, warehouse
 from demandcast.backtests import no_forecast
-from demandcast.xgboost_model import XGBoostForecaster
+from demandcast.xgboost_model import XGBoostForecaster, read_options
 
 
 def model(dbt, session):
@@ -15,8 +15,9 @@ def model(dbt, session):
     if model_runs.untrained_reason(dbt.ref("int_training_history")):
         return no_forecast()
     features = dbt.ref("int_forecast_features")
+    columns = warehouse.column_names(features)
     scoring = warehouse.to_pandas_where(
-        features, "is_scoring_row", warehouse.column_names(features)
+        features, "is_scoring_row", columns, **read_options(columns)
     )
     row = model_runs.scoring_version(
         dbt.ref("registry_xgboost"),

@@ -7,7 +7,12 @@ trained, and only those training needs (xgboost_model.TRAINING_ROWS).
 """
 
 from demandcast import model_runs, warehouse
-from demandcast.xgboost_model import TRAINING_ROWS, XGBoostForecaster, feature_columns
+from demandcast.xgboost_model import (
+    TRAINING_ROWS,
+    XGBoostForecaster,
+    feature_columns,
+    read_options,
+)
 
 
 def model(dbt, session):
@@ -38,6 +43,6 @@ def model(dbt, session):
         config={**dbt.config.get("xgboost"), "training_window_days": window_days},
         registry_config=dbt.config.get("registry"),
         trainer=lambda config: XGBoostForecaster(
-            warehouse.to_pandas_where(features, TRAINING_ROWS, columns)
+            warehouse.to_pandas_where(features, TRAINING_ROWS, columns, **read_options(columns))
         ).train(config),
     )

@@ -10,6 +10,7 @@ registry's run, the scoring version) is in :mod:`demandcast.model_runs`, over th
 from __future__ import annotations
 
 import os
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import pandas as pd
@@ -46,11 +47,34 @@ def previous_rows(dbt: Any, session: Any) -> pd.DataFrame:
     return query(session, f"select * from {dbt.this}")
 
 
-def to_pandas_where(relation: Any, condition: str, columns: list[str]) -> pd.DataFrame:
-    """The rows of a relation that meet a SQL condition, some columns only."""
+def to_pandas_where(
+    relation: Any,
+    condition: str,
+    columns: list[str],
+    *,
+    order_by: Sequence[str] = (),
+    as_float32: Collection[str] = (),
+) -> pd.DataFrame:
+    """The rows of a relation that meet a SQL condition, some columns only, sorted by
+    ``order_by``. Double columns named in ``as_float32`` are read as 32-bit floats by the
+    engine, so the 64-bit copy never reaches pandas (XGBoost holds features as float32
+    anyway: the values are those pandas' own float32 cast gives)."""
     if hasattr(relation, "filter") and hasattr(relation, "project"):
-        return to_pandas(relation.filter(condition).project(", ".join(columns)))
-    return to_pandas(relation.where(condition).select(*columns))
+        types = dict(zip(relation.columns, (str(kind) for kind in relation.types), strict=True))
+        selected = [
+            f'cast("{name}" as float) as "{name}"'
+            if name in as_float32 and types[name] == "DOUBLE"
+            else f'"{name}"'
+            for name in columns
+        ]
+        rows = relation.filter(condition).project(", ".join(selected))
+        if order_by:
+            rows = rows.order(", ".join(f'"{name}"' for name in order_by))
+        return to_pandas(rows)
+    rows = relation.where(condition).select(*columns)
+    frame = to_pandas(rows.orderBy(*order_by) if order_by else rows)
+    doubles = [name for name in as_float32 if name in frame and frame[name].dtype == "float64"]
+    return frame.astype(dict.fromkeys(doubles, "float32"))
 
 
 def column_names(relation: Any) -> list[str]:

@@ -140,8 +140,9 @@ def categories_of(frame: pd.DataFrame) -> dict[str, list[str]]:
 def prepare(frame: pd.DataFrame, categories: dict[str, list[str]] | None = None) -> pd.DataFrame:
     """Typed copy: text columns become categoricals with one fixed, sorted vocabulary (the
     given one, else the frame's own), so training and scoring rows share codes; values
-    outside the vocabulary become missing. Booleans become 0/1."""
-    prepared = frame.copy()
+    outside the vocabulary become missing. Booleans become 0/1. Shallow: only the
+    columns it changes take new memory."""
+    prepared = frame.copy(deep=False)
     vocabulary = categories_of(prepared) if categories is None else categories
     for column in _categorical_columns(prepared, feature_columns(prepared)):
         values = prepared[column].astype("string")
@@ -235,6 +236,14 @@ def predict(booster: xgb.Booster, frame: pd.DataFrame) -> np.ndarray:
     return booster.predict(_matrix(scaled, columns)) * level
 
 
+def read_options(columns: Sequence[str]) -> dict[str, Any]:
+    """How the XGBoost models read int_forecast_features
+    (:func:`demandcast.warehouse.to_pandas_where`): sorted by the row key, so that the
+    content hashes and the reference sample do not depend on the engine's row order, and
+    the features as float32, the type XGBoost holds them in."""
+    return {"order_by": KEY_COLUMNS, "as_float32": feature_columns(columns)}
+
+
 # What registry_xgboost reads to train: the known rows of the sampled series and every
 # series' rows at the backtest origins.
 TRAINING_ROWS = "not is_scoring_row and (is_training_sample or is_backtest_origin)"
@@ -285,9 +294,9 @@ class TrainedForecast:
 
 
 def _typed(frame: pd.DataFrame, categories: dict[str, list[str]] | None = None) -> pd.DataFrame:
-    frame = prepare(
-        frame.sort_values(KEY_COLUMNS, kind="stable").reset_index(drop=True), categories
-    )
+    if not pd.MultiIndex.from_frame(frame[KEY_COLUMNS]).is_monotonic_increasing:
+        frame = frame.sort_values(KEY_COLUMNS, kind="stable")
+    frame = prepare(frame.reset_index(drop=True), categories)
     frame["cutoff_date"] = pd.to_datetime(frame["cutoff_date"])
     frame["target_date"] = pd.to_datetime(frame["target_date"])
     return frame
