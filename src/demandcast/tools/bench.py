@@ -449,6 +449,26 @@ def bench_input_from(args: argparse.Namespace) -> accuracy.BenchInput:
     return result
 
 
+def print_equal_work(
+    protocol: accuracy.Protocol, results: list[accuracy.AccuracyRow], workdir: Path
+) -> accuracy.EqualWorkRatio | None:
+    """Print the build's backtest origins and, when the equal-work peer ran, the build /
+    equal-work peer table; return its figures for the JSON."""
+    origins = accuracy.read_backtest_origins(workdir / "origin" / accuracy.WAREHOUSE_FILE)
+    print(
+        "\nbacktest origins of the build (int_forecast_cutoffs.is_backtest_origin): "
+        + (", ".join(day.isoformat() for day in origins) or "none")
+    )
+    equal_work = accuracy.equal_work_ratio(results, protocol.dataset, origins)
+    if equal_work is not None:
+        print(
+            f"build / equal-work peer: the whole dbt build against {equal_work.peer} "
+            "(mlforecast LightGBM cross-validated at those origins, then fit and forecast)"
+        )
+        print(accuracy.format_equal_work(equal_work))
+    return equal_work
+
+
 def main_accuracy(args: argparse.Namespace, bench_input: accuracy.BenchInput, workdir: Path) -> int:
     """``python -m demandcast.tools.bench accuracy``: print the tables, write the JSON."""
     protocol, results = accuracy.run_accuracy(
@@ -475,6 +495,7 @@ def main_accuracy(args: argparse.Namespace, bench_input: accuracy.BenchInput, wo
     ratios = accuracy.final_ratios(results, protocol.dataset, protocol.primary_metric)
     print()
     print(accuracy.format_ratios([ratios]))
+    equal_work = print_equal_work(protocol, results, workdir)
     if args.keep:
         kept = args.keep.resolve()
         print(
@@ -505,6 +526,7 @@ def main_accuracy(args: argparse.Namespace, bench_input: accuracy.BenchInput, wo
                     "protocol": protocol_fields,
                     "results": [asdict(row) for row in results],
                     "final_ratios": [asdict(ratios)],
+                    "build_to_equal_work_peer": asdict(equal_work) if equal_work else None,
                 },
                 indent=2,
             )
