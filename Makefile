@@ -64,8 +64,9 @@ dbt-test: $(FIXTURE_DATA)/faults.json
 
 ## make bench DATA=path [PRESET=name] [VARS='yaml'] [VARS_FILE=file] [OUT=file] [KEEP=dir]:
 ## accuracy of the project's forecasts vs peer libraries (seasonal naive, mlforecast
-## LightGBM, statsforecast AutoETS) on what `dbt build` reads with the same preset and vars
-## (preset guessed from DATA's files when not given); KEEP keeps the warehouses.
+## LightGBM, the equal-work peer mlforecast LightGBM cross-validated at the build's backtest
+## origins, statsforecast AutoETS, Prophet) on what `dbt build` reads with the same preset
+## and vars (preset guessed from DATA's files when not given); KEEP keeps the warehouses.
 bench: $(BIN)/.bench-installed
 	$(BIN)/python -m demandcast.tools.bench accuracy $(if $(DATA),--data $(DATA)) \
 		$(if $(PRESET),--preset $(PRESET)) $(if $(VARS_FILE),--vars-file $(VARS_FILE)) \

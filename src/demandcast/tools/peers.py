@@ -288,7 +288,8 @@ def backtest_windows(
     if not ordered:
         raise ValueError(
             "no backtest origins: int_forecast_cutoffs of the build has no row with "
-            "is_backtest_origin (too little history for var backtest_origins?)"
+            "is_backtest_origin (too little history for var backtest_origins?): the "
+            "equal-work peer mlforecast_lightgbm_cv cannot run; leave it out with --peers"
         )
     gaps = {(pd.Timestamp(b) - pd.Timestamp(a)) / period for a, b in itertools.pairwise(ordered)}
     if len(gaps) > 1 or any(gap != round(gap) or gap < 1 for gap in gaps):
