@@ -10,7 +10,7 @@ FIXTURE_DATA := data/fixtures/small
 DEMO_DB := warehouse/demandcast.duckdb
 TEST_DB := warehouse/test.duckdb
 
-.PHONY: demo replay test install demo-data lint pytest dbt-test bench bench-scale bench-features clean
+.PHONY: demo replay test install demo-data lint pytest dbt-test bench bench-build bench-scale bench-features clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -64,16 +64,23 @@ dbt-test: $(FIXTURE_DATA)/faults.json
 
 ## make bench DATA=path [PRESET=name] [VARS='yaml'] [VARS_FILE=file] [OUT=file] [KEEP=dir]:
 ## accuracy of the project's forecasts vs peer libraries (seasonal naive, mlforecast
-## LightGBM, statsforecast AutoETS) on what `dbt build` reads with the same preset and vars
-## (preset guessed from DATA's files when not given); KEEP keeps the warehouses.
+## LightGBM, the equal-work peer mlforecast LightGBM cross-validated at the build's backtest
+## origins, statsforecast AutoETS, Prophet) on what `dbt build` reads with the same preset
+## and vars (preset guessed from DATA's files when not given); KEEP keeps the warehouses.
 bench: $(BIN)/.bench-installed
 	$(BIN)/python -m demandcast.tools.bench accuracy $(if $(DATA),--data $(DATA)) \
 		$(if $(PRESET),--preset $(PRESET)) $(if $(VARS_FILE),--vars-file $(VARS_FILE)) \
 		$(if $(VARS),--vars '$(VARS)') $(if $(OUT),--out $(OUT)) $(if $(KEEP),--keep $(KEEP))
 
-## make bench-scale DATA=path [OUT=file]: wall time and peak memory of dbt build.
-bench-scale: $(BIN)/.installed
+## make bench-build DATA=path [OUT=file]: wall time and peak memory of dbt build.
+bench-build: $(BIN)/.installed
 	$(BIN)/python -m demandcast.tools.bench build $(if $(DATA),--data $(DATA)) $(if $(OUT),--out $(OUT))
+
+## make bench-scale [SCALES=0.01,0.1,1.0] [WORK=dir] [OUT=file]: the whole dbt build on
+## synthetic M5-like panels, each scale in order, and the growth from one to the next.
+bench-scale: $(BIN)/.installed
+	$(BIN)/python -m demandcast.tools.bench scale $(if $(SCALES),--scales $(SCALES)) \
+		$(if $(WORK),--work $(WORK)) $(if $(OUT),--out $(OUT))
 
 ## make bench-features [SCALE=1.0]: feature model vs a bare DuckDB query, synthetic panel.
 bench-features: $(BIN)/.installed

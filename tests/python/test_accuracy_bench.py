@@ -525,3 +525,45 @@ def test_rows_no_model_can_forecast_do_not_disqualify_a_candidate():
     assert ratios.best_candidate == "demandcast/xgboost"
     assert ratios.final_to_best_candidate == pytest.approx(0.5 / 0.4)
     assert "demandcast/seasonal_naive" in ratios.candidates_left_out
+
+
+def test_equal_work_ratio_and_its_table():
+    def costly(model: str, wall: float, peak: float) -> accuracy.AccuracyRow:
+        return accuracy.AccuracyRow("shop", model, "wape", 0.5, wall, peak)
+
+    origins = (dt.date(2024, 1, 7), dt.date(2024, 2, 4))
+    results = [
+        costly("demandcast/final", 90.0, 2100.0),
+        costly("demandcast/xgboost", 90.0, 2100.0),
+        costly("peer/seasonal_naive", 0.5, 300.0),
+        costly("peer/mlforecast_lightgbm_cv", 12.0, 700.0),
+        accuracy.AccuracyRow("other", "peer/mlforecast_lightgbm_cv", "wape", 0.5, 1.0, 1.0),
+    ]
+    ratio = accuracy.equal_work_ratio(results, "shop", origins)
+    assert ratio is not None
+    assert ratio.backtest_origins == ("2024-01-07", "2024-02-04")
+    assert (ratio.build_wall_seconds, ratio.peer_wall_seconds) == (90.0, 12.0)
+    assert ratio.build_to_peer_wall == pytest.approx(7.5)
+    assert (ratio.build_peak_mb, ratio.peer_peak_mb) == (2100.0, 700.0)
+    table = accuracy.format_equal_work(ratio)
+    assert "build / equal-work peer (wall)" in table
+    assert "| shop | 2024-01-07, 2024-02-04 | 90.0 | 12.0 | 7.50 | 2,100 | 700 |" in table
+    without_peer = [row for row in results if row.model != "peer/mlforecast_lightgbm_cv"]
+    assert accuracy.equal_work_ratio(without_peer, "shop", origins) is None
+
+
+def test_reads_the_backtest_origins_of_a_built_warehouse(tmp_path: Path):
+    database = write_warehouse(
+        tmp_path / "cutoffs.duckdb",
+        [
+            "create table int_forecast_cutoffs (cutoff_date date, is_scoring_row boolean,"
+            " is_backtest_origin boolean)",
+            "insert into int_forecast_cutoffs values ('2024-03-31', true, false),"
+            " ('2024-02-04', false, true), ('2024-01-07', false, true),"
+            " ('2023-12-10', false, false)",
+        ],
+    )
+    assert accuracy.read_backtest_origins(database) == (
+        dt.date(2024, 1, 7),
+        dt.date(2024, 2, 4),
+    )

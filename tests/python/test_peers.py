@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -155,3 +156,67 @@ def test_peer_modules_are_not_imported_by_the_module():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert completed.stdout.strip() == "False"
+
+
+def test_backtest_windows_put_the_cutoffs_on_the_origins():
+    # The daily defaults: 3 origins 28 days apart, horizon 28.
+    origins = (dt.date(2024, 2, 4), dt.date(2024, 1, 7), dt.date(2024, 3, 3))
+    windows = peers.backtest_windows(origins, 28, pd.Timedelta(days=1))
+    assert windows.origins == (dt.date(2024, 1, 7), dt.date(2024, 2, 4), dt.date(2024, 3, 3))
+    assert windows.n_windows == 3
+    assert windows.step_size == 28
+    # mlforecast's latest cut-off is h periods before the last date it sees.
+    assert windows.last_date == dt.date(2024, 3, 31)
+    # Weekly: 4-week spacing, 39-week horizon; one origin steps by the horizon.
+    weekly = peers.backtest_windows(
+        [dt.date(2011, 4, 8), dt.date(2011, 3, 11)], 39, pd.Timedelta(days=7)
+    )
+    assert (weekly.n_windows, weekly.step_size, weekly.last_date) == (
+        2,
+        4,
+        dt.date(2012, 1, 6),
+    )
+    single = peers.backtest_windows([dt.date(2024, 3, 3)], 7, pd.Timedelta(days=1))
+    assert (single.n_windows, single.step_size) == (1, 7)
+
+
+def test_backtest_windows_refuse_no_origins_and_uneven_spacing():
+    with pytest.raises(ValueError, match=r"no backtest origins.*is_backtest_origin"):
+        peers.backtest_windows((), 28, pd.Timedelta(days=1))
+    uneven = (dt.date(2024, 1, 7), dt.date(2024, 2, 4), dt.date(2024, 2, 11))
+    with pytest.raises(ValueError, match="not evenly spaced"):
+        peers.backtest_windows(uneven, 28, pd.Timedelta(days=1))
+    with pytest.raises(ValueError, match="not evenly spaced"):
+        peers.backtest_windows((dt.date(2024, 1, 1), dt.date(2024, 1, 11)), 4, pd.Timedelta(days=7))
+
+
+def test_check_cutoffs_names_both_lists_when_they_differ():
+    windows = peers.backtest_windows(
+        (dt.date(2024, 1, 7), dt.date(2024, 2, 4)), 28, pd.Timedelta(days=1)
+    )
+    peers.check_cutoffs([dt.date(2024, 2, 4), dt.date(2024, 1, 7), dt.date(2024, 1, 7)], windows)
+    with pytest.raises(ValueError, match=r"\['2024-01-08', '2024-02-04'\].*\['2024-01-07'"):
+        peers.check_cutoffs([dt.date(2024, 1, 8), dt.date(2024, 2, 4)], windows)
+
+
+def test_equal_work_peer_needs_the_build_origins():
+    history = peers.fill_missing_periods(periodic_panel(), SERIES, ORIGIN, pd.Timedelta(days=1))
+    with pytest.raises(ValueError, match="no backtest origins"):
+        peers.mlforecast_lightgbm_cv(history, SERIES, ORIGIN, 7, peers.DAILY)
+    late = replace(peers.DAILY, backtest_origins=(dt.date(2024, 3, 28),))
+    with pytest.raises(ValueError, match="ends after the forecast origin"):
+        peers.mlforecast_lightgbm_cv(history, SERIES, ORIGIN, 7, late)
+
+
+def test_equal_work_peer_backtests_at_the_origins_and_forecasts_as_the_lightgbm_peer(capsys):
+    pytest.importorskip("mlforecast")
+    pytest.importorskip("lightgbm")
+    history = peers.fill_missing_periods(periodic_panel(), SERIES, ORIGIN, pd.Timedelta(days=1))
+    origins = (dt.date(2024, 3, 3), dt.date(2024, 3, 10), dt.date(2024, 3, 17))
+    settings = replace(peers.DAILY, backtest_origins=origins)
+    forecast = peers.run_peer("mlforecast_lightgbm_cv", history, SERIES, ORIGIN, 7, settings)
+    assert "cut-offs 2024-03-03, 2024-03-10, 2024-03-17 (n_windows 3, step_size 7" in (
+        capsys.readouterr().out
+    )
+    alone = peers.mlforecast_lightgbm(history, SERIES, ORIGIN, 7, peers.DAILY)
+    pd.testing.assert_frame_equal(forecast, alone)

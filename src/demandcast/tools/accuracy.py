@@ -38,7 +38,7 @@ import multiprocessing
 import resource
 import time
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,9 @@ PROJECT_PREFIX = "demandcast/"
 PEER_PREFIX = "peer/"
 REFERENCE_MODEL = PEER_PREFIX + "seasonal_naive"
 FINAL_MODEL = PROJECT_PREFIX + "final"
+# The peer doing the build's work for its XGBoost candidate: backtests at the same origins,
+# then the final fit and forecast (peers.mlforecast_lightgbm_cv).
+EQUAL_WORK_PEER = PEER_PREFIX + "mlforecast_lightgbm_cv"
 # The project's single candidates: the final forecast is compared with the best of them.
 CANDIDATE_MODELS = tuple(
     PROJECT_PREFIX + name
@@ -373,6 +376,17 @@ def run_project(bench_input: BenchInput, protocol: Protocol, workdir: Path) -> T
     return Timed(read_project_forecasts(database), wall, peak)
 
 
+def read_backtest_origins(database_path: str | Path) -> tuple[dt.date, ...]:
+    """The backtest origins of a built warehouse, oldest first: the ``int_forecast_cutoffs``
+    rows with ``is_backtest_origin`` (the one rule every model of the build reads)."""
+    with duckdb.connect(str(database_path), read_only=True) as connection:
+        rows = connection.execute(
+            "select cutoff_date from int_forecast_cutoffs where is_backtest_origin "
+            "order by cutoff_date"
+        ).fetchall()
+    return tuple(pd.Timestamp(day).date() for (day,) in rows)
+
+
 def own_peak_mb() -> float:
     """Peak resident memory of this process and its finished children, in MB.
 
@@ -659,7 +673,10 @@ def run_accuracy(
     )
     settings = peers.settings_for(panel.frequency)
     settings = peers.PeerSettings(**{**asdict(settings), "threads": threads})
-    timed = _project_models(run_project(bench_input, protocol, workdir))
+    project = run_project(bench_input, protocol, workdir)
+    origins = read_backtest_origins(workdir / "origin" / WAREHOUSE_FILE)
+    settings = replace(settings, backtest_origins=origins)
+    timed = _project_models(project)
     history = peers.fill_missing_periods(panel.frame, SERIES_COLUMNS, protocol.origin, panel.period)
     for name in names:
         timed[PEER_PREFIX + name] = run_peer_measured(name, history, protocol, settings)
@@ -670,6 +687,78 @@ def run_accuracy(
     scale = metrics.seasonal_scale(history, SERIES_COLUMNS, settings.season)
     results = _score_all(timed, actuals, scale, protocol, workdir / SCORED_ROWS_FILE)
     return protocol, results
+
+
+@dataclass(frozen=True)
+class EqualWorkRatio:
+    """The whole ``dbt build`` against the peer that does the same work for one model
+    (``EQUAL_WORK_PEER``: backtests at the build's origins, then the final fit).
+
+    Attributes:
+        dataset: The data set.
+        peer: The equal-work peer's model name.
+        backtest_origins: The build's backtest origins (ISO dates), where the peer
+            cross-validated.
+        build_wall_seconds: Wall time of the whole ``dbt build`` (every model, test and
+            publication, not XGBoost alone).
+        peer_wall_seconds: The peer's fitting and forecasting, in its own process.
+        build_to_peer_wall: build_wall_seconds / peer_wall_seconds.
+        build_peak_mb: Peak memory of the dbt build.
+        peer_peak_mb: The peer process's own peak memory.
+    """
+
+    dataset: str
+    peer: str
+    backtest_origins: tuple[str, ...]
+    build_wall_seconds: float | None
+    peer_wall_seconds: float | None
+    build_to_peer_wall: float | None
+    build_peak_mb: float | None
+    peer_peak_mb: float | None
+
+
+def equal_work_ratio(
+    results: list[AccuracyRow], dataset: str, backtest_origins: tuple[dt.date, ...]
+) -> EqualWorkRatio | None:
+    """The build / equal-work peer figures of one data set; None when that peer did not run.
+
+    The build's cost is any ``demandcast/`` row's (one build publishes every model).
+    """
+    costs = {
+        row.model: (row.wall_seconds, row.peak_mb) for row in results if row.dataset == dataset
+    }
+    if EQUAL_WORK_PEER not in costs:
+        return None
+    build = next(
+        (cost for model, cost in sorted(costs.items()) if model.startswith(PROJECT_PREFIX)),
+        (None, None),
+    )
+    peer_wall, peer_peak = costs[EQUAL_WORK_PEER]
+    return EqualWorkRatio(
+        dataset=dataset,
+        peer=EQUAL_WORK_PEER,
+        backtest_origins=tuple(day.isoformat() for day in backtest_origins),
+        build_wall_seconds=build[0],
+        peer_wall_seconds=peer_wall,
+        build_to_peer_wall=_ratio(build[0], peer_wall),
+        build_peak_mb=build[1],
+        peer_peak_mb=peer_peak,
+    )
+
+
+def format_equal_work(item: EqualWorkRatio) -> str:
+    """The build / equal-work peer figures as a Markdown table."""
+    return "\n".join(
+        [
+            "| dataset | backtest origins | dbt build wall s | equal-work peer wall s "
+            "| build / equal-work peer (wall) | dbt build peak MB | equal-work peer peak MB |",
+            "|---|---|---:|---:|---:|---:|---:|",
+            f"| {item.dataset} | {', '.join(item.backtest_origins)} "
+            f"| {_number(item.build_wall_seconds, 1)} | {_number(item.peer_wall_seconds, 1)} "
+            f"| {_number(item.build_to_peer_wall, 2)} | {_number(item.build_peak_mb, 0)} "
+            f"| {_number(item.peer_peak_mb, 0)} |",
+        ]
+    )
 
 
 def write_scored_rows(rows: pd.DataFrame, path: Path) -> None:

@@ -7,6 +7,7 @@
         [--vars-file FILE] --out DIR
     python -m demandcast.tools.bench build [--data DIR] [--preset NAME] [--vars YAML] [--out FILE]
     python -m demandcast.tools.bench features [--scale 1.0] [--work DIR] [--out FILE]
+    python -m demandcast.tools.bench scale [--scales 0.01,0.1,1.0] [--work DIR] [--out FILE]
 
 The data options are those of ``dbt build``: ``--preset`` names a var preset of
 ``demandcast.tools.presets`` (default: guessed from the files) applied to ``--data`` as
@@ -35,6 +36,12 @@ with the slowest models read from dbt's run_results.json.
 computing the same windows on the same table and writing the same rows (the cut-offs of
 int_forecast_cutoffs and a season before them): the floor the model is compared with.
 Every measured step runs in its own process, so each peak memory figure is its own.
+
+``scale`` runs the whole ``dbt build`` on a synthetic panel at each of ``--scales`` in the
+order given (``SCALE_VARS`` over the canonical vars), printing each build's wall time, peak
+memory, slowest models and the bare window query as the feature step's floor; then every
+scale's time and peak, and from each scale to the next the rows, time and peak ratios and
+the time exponent log(time ratio) / log(rows ratio) (1 = linear growth).
 """
 
 from __future__ import annotations
@@ -42,7 +49,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib.metadata
+import itertools
 import json
+import math
 import os
 import platform
 import resource
@@ -222,9 +231,10 @@ _BARE = (
 
 def _synthetic_setup(
     scale: float, workdir: Path, extra_vars: dict[str, Any] | None = None
-) -> tuple[str, list[Measurement], dict[str, str], list[str]]:
+) -> tuple[str, list[Measurement], dict[str, str], list[str], dict[str, int]]:
     """Write a synthetic panel; return the dataset name, the writing figure, the
-    environment and the dbt arguments (vars included) of the measured steps."""
+    environment, the dbt arguments (vars included) of the measured steps and the panel's
+    row counts (``synthetic.write_panel``'s)."""
     dataset = f"synthetic M5 x{scale:g}"
     panel = workdir / "panel"
     started = time.perf_counter()
@@ -254,7 +264,7 @@ def _synthetic_setup(
         "--vars",
         json.dumps({**canonical_vars(panel), **(extra_vars or {})}),
     ]
-    return dataset, measurements, env, dbt_args
+    return dataset, measurements, env, dbt_args, counts
 
 
 def _model_seconds(workdir: Path) -> dict[str, float]:
@@ -293,7 +303,7 @@ def _bare_floor(
 
 def bench_features(scale: float, workdir: Path) -> list[Measurement]:
     """Feature build vs the bare query on a synthetic panel (see the module docstring)."""
-    dataset, measurements, env, dbt_args = _synthetic_setup(scale, workdir)
+    dataset, measurements, env, dbt_args, _ = _synthetic_setup(scale, workdir)
     wall, peak, _ = measured_run(
         [dbt_executable(), "run", "--select", "+int_forecast_cutoffs", *dbt_args], env
     )
@@ -324,12 +334,107 @@ def bench_features(scale: float, workdir: Path) -> list[Measurement]:
 SCALE_VARS: dict[str, Any] = {"training_series_share": 0.02}
 
 
-def bench_scale(scale: float, workdir: Path, slowest: int = 12) -> list[Measurement]:
+@dataclass(frozen=True)
+class ScalePoint:
+    """The end-to-end build at one scale.
+
+    Attributes:
+        scale: The synthetic panel's scale (1.0 = 30,490 series x 1,941 days).
+        series: Series in the panel.
+        sales_rows: Sales rows in the panel.
+        wall_seconds: Wall time of the whole ``dbt build`` process.
+        peak_mb: Peak memory of that process tree.
+    """
+
+    scale: float
+    series: int
+    sales_rows: int
+    wall_seconds: float
+    peak_mb: float
+
+
+@dataclass(frozen=True)
+class ScaleGrowth:
+    """How the build grew from one scale to the next one run.
+
+    Attributes:
+        from_scale: The smaller run's scale (the one before in ``--scales``).
+        to_scale: The next run's scale.
+        rows_ratio: Sales rows, next over before.
+        time_ratio: Build wall time, next over before.
+        peak_ratio: Build peak memory, next over before.
+        time_exponent: log(time_ratio) / log(rows_ratio): 1 when time grows linearly with
+            the rows, above 1 super-linearly, below 1 when fixed costs still weigh; None
+            when the rows did not change.
+    """
+
+    from_scale: float
+    to_scale: float
+    rows_ratio: float
+    time_ratio: float
+    peak_ratio: float
+    time_exponent: float | None
+
+
+def scale_growth(points: list[ScalePoint]) -> list[ScaleGrowth]:
+    """The growth between each run and the next, in the order they ran."""
+    growth = []
+    for before, after in itertools.pairwise(points):
+        rows_ratio = after.sales_rows / before.sales_rows
+        time_ratio = after.wall_seconds / before.wall_seconds
+        growth.append(
+            ScaleGrowth(
+                from_scale=before.scale,
+                to_scale=after.scale,
+                rows_ratio=rows_ratio,
+                time_ratio=time_ratio,
+                peak_ratio=after.peak_mb / before.peak_mb,
+                time_exponent=(
+                    math.log(time_ratio) / math.log(rows_ratio) if rows_ratio != 1 else None
+                ),
+            )
+        )
+    return growth
+
+
+def format_scale_summary(points: list[ScalePoint]) -> str:
+    """Every scale's build time and peak, and the growth from each scale to the next, as
+    two Markdown tables."""
+    lines = [
+        "| scale | series | sales rows | dbt build wall s | peak MB |",
+        "|---:|---:|---:|---:|---:|",
+    ]
+    for point in points:
+        lines.append(
+            f"| {point.scale:g} | {point.series:,} | {point.sales_rows:,} "
+            f"| {point.wall_seconds:.1f} | {point.peak_mb:,.0f} |"
+        )
+    growth = scale_growth(points)
+    if growth:
+        lines += [
+            "",
+            "| from scale | to scale | rows ratio | time ratio | peak ratio "
+            "| time exponent (1 = linear) |",
+            "|---:|---:|---:|---:|---:|---:|",
+        ]
+        for step in growth:
+            exponent = "" if step.time_exponent is None else f"{step.time_exponent:.2f}"
+            lines.append(
+                f"| {step.from_scale:g} | {step.to_scale:g} | {step.rows_ratio:.2f} "
+                f"| {step.time_ratio:.2f} | {step.peak_ratio:.2f} | {exponent} |"
+            )
+    return "\n".join(lines)
+
+
+def bench_scale(
+    scale: float, workdir: Path, slowest: int = 12
+) -> tuple[list[Measurement], ScalePoint]:
     """The whole ``dbt build`` on a synthetic panel, with the models' breakdown and the
     bare window query as the floor of the feature step (see the module docstring)."""
-    dataset, measurements, env, dbt_args = _synthetic_setup(scale, workdir, SCALE_VARS)
+    dataset, measurements, env, dbt_args, counts = _synthetic_setup(scale, workdir, SCALE_VARS)
     wall, peak, _ = measured_run([dbt_executable(), "build", *dbt_args], env)
     measurements.append(Measurement(dataset, "dbt build (end to end)", wall, peak))
+    point = ScalePoint(scale, counts["series"], counts["sales_rows"], wall, peak)
     seconds = _model_seconds(workdir)
     ranked = sorted(seconds.items(), key=lambda item: item[1], reverse=True)
     for name, model_wall in ranked[:slowest]:
@@ -341,7 +446,44 @@ def bench_scale(scale: float, workdir: Path, slowest: int = 12) -> list[Measurem
     measurements.append(
         _bare_floor(dataset, workdir, env, seconds["int_sales_features"], "int_sales_features")
     )
-    return measurements
+    return measurements, point
+
+
+def main_scale(scales: list[float], work: Path, out: Path | None) -> int:
+    """``python -m demandcast.tools.bench scale``: each scale in order, its table as soon
+    as it exists (the full scale runs long), then every scale's figures and the growth."""
+    measurements: list[Measurement] = []
+    points: list[ScalePoint] = []
+    for scale in scales:
+        workdir = work / f"scale-{scale:g}"
+        workdir.mkdir(parents=True, exist_ok=True)
+        figures, point = bench_scale(scale, workdir)
+        measurements += figures
+        points.append(point)
+        print_table(figures, flush=True)
+        if out:
+            _write_json(
+                out,
+                measurements,
+                scales=[asdict(each) for each in points],
+                growth=[asdict(step) for step in scale_growth(points)],
+            )
+    print()
+    print(format_scale_summary(points), flush=True)
+    return 0
+
+
+def scale_list(text: str) -> list[float]:
+    """``--scales``: comma-separated positive numbers, run in the order given."""
+    try:
+        scales = [float(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--scales {text!r}: comma-separated numbers, e.g. 0.01,0.1,1.0"
+        ) from None
+    if not scales or any(not scale > 0 for scale in scales):
+        raise argparse.ArgumentTypeError(f"--scales {text!r}: every scale must be above 0")
+    return scales
 
 
 def print_table(measurements: list[Measurement], *, flush: bool = False) -> None:
@@ -450,6 +592,26 @@ def bench_input_from(args: argparse.Namespace) -> accuracy.BenchInput:
     return result
 
 
+def print_equal_work(
+    protocol: accuracy.Protocol, results: list[accuracy.AccuracyRow], workdir: Path
+) -> accuracy.EqualWorkRatio | None:
+    """Print the build's backtest origins and, when the equal-work peer ran, the build /
+    equal-work peer table; return its figures for the JSON."""
+    origins = accuracy.read_backtest_origins(workdir / "origin" / accuracy.WAREHOUSE_FILE)
+    print(
+        "\nbacktest origins of the build (int_forecast_cutoffs.is_backtest_origin): "
+        + (", ".join(day.isoformat() for day in origins) or "none")
+    )
+    equal_work = accuracy.equal_work_ratio(results, protocol.dataset, origins)
+    if equal_work is not None:
+        print(
+            f"build / equal-work peer: the whole dbt build against {equal_work.peer} "
+            "(mlforecast LightGBM cross-validated at those origins, then fit and forecast)"
+        )
+        print(accuracy.format_equal_work(equal_work))
+    return equal_work
+
+
 def _print_accuracy(
     protocol: accuracy.Protocol,
     results: list[accuracy.AccuracyRow],
@@ -498,8 +660,10 @@ def _write_accuracy_json(
     protocol: accuracy.Protocol,
     results: list[accuracy.AccuracyRow],
     ratios: accuracy.FinalRatios,
+    equal_work: accuracy.EqualWorkRatio | None,
 ) -> None:
-    """Write the environment, protocol, figures and final ratios of an accuracy run."""
+    """Write the environment, protocol, figures, final ratios and the build / equal-work
+    peer figures of an accuracy run."""
     protocol_fields = {
         **asdict(protocol),
         "origin": protocol.origin.isoformat(),
@@ -514,6 +678,7 @@ def _write_accuracy_json(
                 "protocol": protocol_fields,
                 "results": [asdict(row) for row in results],
                 "final_ratios": [asdict(ratios)],
+                "build_to_equal_work_peer": asdict(equal_work) if equal_work else None,
             },
             indent=2,
         )
@@ -533,10 +698,11 @@ def main_accuracy(args: argparse.Namespace, bench_input: accuracy.BenchInput, wo
     )
     ratios = accuracy.final_ratios(results, protocol.dataset, protocol.primary_metric)
     _print_accuracy(protocol, results, ratios, bench_input.user_vars)
+    equal_work = print_equal_work(protocol, results, workdir)
     if args.keep:
         _print_kept(args.keep)
     if args.out:
-        _write_accuracy_json(args.out, args, bench_input, protocol, results, ratios)
+        _write_accuracy_json(args.out, args, bench_input, protocol, results, ratios, equal_work)
     return 0
 
 
@@ -715,7 +881,10 @@ def _add_scale_command(sub: _Subparsers) -> None:
     """``scale``: the whole ``dbt build`` on synthetic M5-scale panels."""
     parser = sub.add_parser("scale", help="whole dbt build on synthetic M5-scale panels")
     parser.add_argument(
-        "--scales", default="0.1,1.0", help="comma-separated; 1.0 = 30,490 series x 1,941 days"
+        "--scales",
+        type=scale_list,
+        default="0.01,0.1,1.0",
+        help="comma-separated, run in order; 1.0 = 30,490 series x 1,941 days",
     )
     parser.add_argument("--work", type=Path, help="work folder (default: a temporary one)")
     _add_out_option(parser)
@@ -777,17 +946,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "prophet":
             measurements = bench_prophet(args.series, args.days, args.workers)
         elif args.command == "scale":
-            measurements = []
-            for scale in (float(text) for text in args.scales.split(",")):
-                workdir = (args.work or Path(temporary)) / f"scale-{scale:g}"
-                workdir.mkdir(parents=True, exist_ok=True)
-                figures = bench_scale(scale, workdir)
-                measurements += figures
-                # Each scale's figures as soon as they exist: the full scale runs long.
-                print_table(figures, flush=True)
-                if args.out:
-                    _write_json(args.out, measurements)
-            return 0
+            return main_scale(args.scales, args.work or Path(temporary), args.out)
         elif args.command == "features":
             workdir = args.work or Path(temporary)
             workdir.mkdir(parents=True, exist_ok=True)
@@ -801,10 +960,14 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _write_json(path: Path, measurements: list[Measurement]) -> None:
+def _write_json(path: Path, measurements: list[Measurement], **more: Any) -> None:
     path.write_text(
         json.dumps(
-            {"environment": environment(), "results": [asdict(m) for m in measurements]},
+            {
+                "environment": environment(),
+                "results": [asdict(m) for m in measurements],
+                **more,
+            },
             indent=2,
         )
     )

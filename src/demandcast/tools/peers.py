@@ -3,6 +3,10 @@
 - ``seasonal_naive``: the same period one season earlier (plain pandas).
 - ``mlforecast_lightgbm``: one global LightGBM model on lags and rolling means, forecasting
   recursively (Nixtla mlforecast).
+- ``mlforecast_lightgbm_cv``: the equal-work peer. The same model backtested with
+  ``MLForecast.cross_validation`` at the build's own backtest origins (refit at each, as the
+  build refits XGBoost at each), then fit and forecast as ``mlforecast_lightgbm``: the work
+  ``dbt build`` does for its XGBoost candidate, so that the two wall times compare.
 - ``statsforecast_autoets``: one ETS model per series, chosen by AICc (Nixtla statsforecast).
 - ``prophet``: one default ``Prophet()`` per series (weekly and yearly seasonality on
   Prophet's own auto rules), on a deterministic sample of at most ``PROPHET_MAX_SERIES``
@@ -20,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import importlib
+import itertools
 import logging
 import warnings
 from collections.abc import Callable
@@ -45,6 +50,9 @@ class PeerSettings:
         seed: LightGBM's random seed.
         threads: Threads of LightGBM, processes of statsforecast.
         lightgbm_params: More LGBMRegressor parameters.
+        backtest_origins: The build's backtest origins (``int_forecast_cutoffs`` rows with
+            ``is_backtest_origin``, read from the built warehouse): where the equal-work
+            peer cross-validates. Empty: that peer cannot run.
     """
 
     frequency: str
@@ -57,6 +65,7 @@ class PeerSettings:
     # (10x slower with 2 threads on a small panel while other jobs ran).
     threads: int = 1
     lightgbm_params: tuple[tuple[str, Any], ...] = ()
+    backtest_origins: tuple[dt.date, ...] = ()
 
     @property
     def period(self) -> pd.Timedelta:
@@ -195,14 +204,9 @@ def _from_nixtla(
     )
 
 
-def mlforecast_lightgbm(
-    history: pd.DataFrame,
-    series_columns: list[str],
-    origin: dt.date,
-    horizon: int,
-    settings: PeerSettings,
-) -> pd.DataFrame:
-    """One global LightGBM model on lags and rolling means, forecasting recursively."""
+def _lightgbm_forecaster(settings: PeerSettings, origin: dt.date) -> Any:
+    """The unfitted MLForecast of the LightGBM peers: one global LGBMRegressor on lags and
+    rolling means (the settings'), deterministic."""
     lightgbm = importlib.import_module("lightgbm")
     mlforecast = importlib.import_module("mlforecast")
     lag_transforms = importlib.import_module("mlforecast.lag_transforms")
@@ -215,7 +219,7 @@ def mlforecast_lightgbm(
         verbosity=-1,
         **dict(settings.lightgbm_params),
     )
-    forecaster = mlforecast.MLForecast(
+    return mlforecast.MLForecast(
         models={"lightgbm": regressor},
         freq=settings.pandas_frequency(origin),
         lags=list(settings.lags),
@@ -227,6 +231,17 @@ def mlforecast_lightgbm(
         },
         num_threads=1,
     )
+
+
+def mlforecast_lightgbm(
+    history: pd.DataFrame,
+    series_columns: list[str],
+    origin: dt.date,
+    horizon: int,
+    settings: PeerSettings,
+) -> pd.DataFrame:
+    """One global LightGBM model on lags and rolling means, forecasting recursively."""
+    forecaster = _lightgbm_forecaster(settings, origin)
     nixtla, keys = _to_nixtla(history, series_columns)
     with warnings.catch_warnings():
         # Short series get no training row with lag 52 and null features when predicting;
@@ -235,6 +250,118 @@ def mlforecast_lightgbm(
         forecaster.fit(nixtla)
         forecast = forecaster.predict(h=horizon)
     return _from_nixtla(forecast, keys, series_columns, "lightgbm")
+
+
+@dataclass(frozen=True)
+class BacktestWindows:
+    """The arguments of ``MLForecast.cross_validation`` that put its cut-offs on a given
+    set of backtest origins.
+
+    mlforecast places window i's cut-off ``h + step_size * (n_windows - 1 - i)`` periods
+    before each series' last date (``utilsforecast.processing.backtest_splits``): with every
+    series ending ``h`` periods after the latest origin, the cut-offs are the origins.
+
+    Attributes:
+        origins: The backtest origins, oldest first.
+        n_windows: How many origins.
+        step_size: Periods between two origins (the horizon when there is one origin).
+        last_date: The last period the cross-validation may see: the latest origin plus
+            the horizon.
+    """
+
+    origins: tuple[dt.date, ...]
+    n_windows: int
+    step_size: int
+    last_date: dt.date
+
+
+def backtest_windows(
+    origins: tuple[dt.date, ...] | list[dt.date], horizon: int, period: pd.Timedelta
+) -> BacktestWindows:
+    """The cross-validation windows of a set of backtest origins (see ``BacktestWindows``).
+
+    Raises:
+        ValueError: When there is no origin, or the origins are not evenly spaced whole
+            periods apart (cross_validation's step is one number).
+    """
+    ordered = tuple(sorted(set(origins)))
+    if not ordered:
+        raise ValueError(
+            "no backtest origins: int_forecast_cutoffs of the build has no row with "
+            "is_backtest_origin (too little history for var backtest_origins?): the "
+            "equal-work peer mlforecast_lightgbm_cv cannot run; leave it out with --peers"
+        )
+    gaps = {(pd.Timestamp(b) - pd.Timestamp(a)) / period for a, b in itertools.pairwise(ordered)}
+    if len(gaps) > 1 or any(gap != round(gap) or gap < 1 for gap in gaps):
+        raise ValueError(
+            f"backtest origins {[str(day) for day in ordered]} are not evenly spaced whole "
+            f"periods of {period} apart: cross_validation takes one step_size"
+        )
+    step = round(gaps.pop()) if gaps else horizon
+    last = (pd.Timestamp(ordered[-1]) + horizon * period).date()
+    return BacktestWindows(ordered, len(ordered), step, last)
+
+
+def check_cutoffs(cutoffs: list[dt.date], windows: BacktestWindows) -> None:
+    """Raise unless the cross-validation's cut-offs are the build's backtest origins."""
+    if tuple(sorted(set(cutoffs))) != windows.origins:
+        raise ValueError(
+            f"cross_validation cut-offs {[str(day) for day in sorted(set(cutoffs))]} are not "
+            f"the build's backtest origins {[str(day) for day in windows.origins]} "
+            "(int_forecast_cutoffs.is_backtest_origin)"
+        )
+
+
+def mlforecast_lightgbm_cv(
+    history: pd.DataFrame,
+    series_columns: list[str],
+    origin: dt.date,
+    horizon: int,
+    settings: PeerSettings,
+) -> pd.DataFrame:
+    """The equal-work peer: ``mlforecast_lightgbm``'s model backtested at the build's
+    backtest origins, then fit and forecast as ``mlforecast_lightgbm``.
+
+    ``MLForecast.cross_validation`` refits at every window (``refit=True``, as the build
+    refits XGBoost at every origin) on an expanding window (``mlforecast_lightgbm`` trains
+    on all history too), ``h`` = the horizon, on the history up to the latest origin plus
+    the horizon (``backtest_windows``). Its cut-offs are checked against the origins
+    (``check_cutoffs``) and printed; its backtest forecasts are not scored, the final one
+    is.
+
+    Raises:
+        ValueError: Without backtest origins in the settings, when the cut-offs are not
+            the origins, or when the latest origin's horizon ends after the origin.
+    """
+    windows = backtest_windows(settings.backtest_origins, horizon, settings.period)
+    if windows.last_date > origin:
+        raise ValueError(
+            f"the latest backtest origin {windows.origins[-1]} plus {horizon} periods ends "
+            f"after the forecast origin {origin}"
+        )
+    forecaster = _lightgbm_forecaster(settings, origin)
+    nixtla, _ = _to_nixtla(history, series_columns)
+    known = nixtla[nixtla["ds"] <= pd.Timestamp(windows.last_date)]
+    with warnings.catch_warnings():
+        # As in mlforecast_lightgbm; and a series with no row before a window's cut-off is
+        # left out of that window, which mlforecast warns about.
+        warnings.simplefilter("ignore", UserWarning)
+        backtests = forecaster.cross_validation(
+            known,
+            n_windows=windows.n_windows,
+            h=horizon,
+            step_size=windows.step_size,
+            refit=True,
+        )
+    cutoffs = [stamp.date() for stamp in pd.to_datetime(backtests["cutoff"]).unique()]
+    check_cutoffs(cutoffs, windows)
+    print(
+        f"peer mlforecast_lightgbm_cv: cross_validation cut-offs "
+        f"{', '.join(str(day) for day in sorted(set(cutoffs)))} (n_windows {windows.n_windows}, "
+        f"step_size {windows.step_size}, h {horizon}) = the build's backtest origins",
+        flush=True,
+    )
+    return mlforecast_lightgbm(history, series_columns, origin, horizon, settings)
 
 
 def statsforecast_autoets(
@@ -342,6 +469,7 @@ PeerFunction = Callable[[pd.DataFrame, list[str], dt.date, int, PeerSettings], p
 PEERS: dict[str, PeerFunction] = {
     "seasonal_naive": seasonal_naive,
     "mlforecast_lightgbm": mlforecast_lightgbm,
+    "mlforecast_lightgbm_cv": mlforecast_lightgbm_cv,
     "statsforecast_autoets": statsforecast_autoets,
     "prophet": prophet,
 }
@@ -350,6 +478,7 @@ PEERS: dict[str, PeerFunction] = {
 PEER_MODULES: dict[str, tuple[str, ...]] = {
     "seasonal_naive": (),
     "mlforecast_lightgbm": ("mlforecast", "lightgbm"),
+    "mlforecast_lightgbm_cv": ("mlforecast", "lightgbm"),
     "statsforecast_autoets": ("statsforecast",),
     "prophet": ("prophet",),
 }
