@@ -4,12 +4,13 @@
     {%- set lag_periods = number_var('freshness_max_lag_periods') if max_lag_periods is none else max_lag_periods -%}
     {%- set grace = number_var('freshness_grace_days') if grace_days is none else grace_days -%}
     {%- set allowed_days = lag_periods * period_days() + grace %}
-    {%- set lag_days = dbt.datediff('latest.latest_date', 'run_context.as_of_date', 'day') %}
+    {%- set lag_days = days_between('latest.latest_date', 'run_context.as_of_date') %}
+    {%- set group_targets = group_by | join(',\n        ') %}
 with
 
 latest as (
     select
-        {{ group_by | join(', ') }},
+        {{ group_targets }},
         max({{ date_column }}) as latest_date
     from {{ relation }}
     group by {{ group_by | join(', ') }}
@@ -35,18 +36,20 @@ cross join run_context
     no_data_arrived (the store's batch is missing) or series_absent (the store reported,
     this series did not: "sold nothing" in feeds that omit zero rows). -#}
 {% macro missing_periods_sql(relation, store_column, series_columns, period_column) %}
+    {%- set series_targets = series_columns | join(',\n        ') %}
+    {%- set period_target = period_column ~ (' as period_end_date' if period_column != 'period_end_date' else '') %}
 with
 
 series_rows as (
     select distinct
-        {{ series_columns | join(', ') }},
-        {{ period_column }} as period_end_date
+        {{ series_targets }},
+        {{ period_target }}
     from {{ relation }}
 ),
 
 series_ranges as (
     select
-        {{ series_columns | join(', ') }},
+        {{ series_targets }},
         min(period_end_date) as first_period_end_date,
         max(period_end_date) as last_period_end_date
     from series_rows
@@ -56,7 +59,7 @@ series_ranges as (
 store_periods as (
     select distinct
         {{ store_column }} as reporting_store_id,
-        {{ period_column }} as period_end_date
+        {{ period_target }}
     from {{ relation }}
 ),
 
@@ -114,10 +117,10 @@ select period_end_date from spine
 {%- endmacro %}
 
 {% macro duckdb__period_spine_sql(start_date, end_date, step_days) %}
-select cast(generated.period_end_date as date) as period_end_date
+select cast(periods.period_end_date as date) as period_end_date
 from range(
     cast({{ start_date }} as timestamp),
     cast({{ end_date }} as timestamp) + interval 1 day,
     interval {{ step_days }} day
-) as generated (period_end_date)
+) as periods (period_end_date)
 {%- endmacro %}

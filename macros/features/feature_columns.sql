@@ -29,8 +29,8 @@ from (
 {%- endmacro %}
 
 {% macro duckdb__whole_numbers_sql(n, column_name) %}
-select cast(generated.{{ column_name }} as integer) as {{ column_name }}
-from range(1, {{ n + 1 }}) as generated ({{ column_name }})
+select cast(whole_numbers.{{ column_name }} as integer) as {{ column_name }}
+from range(1, {{ n + 1 }}) as whole_numbers ({{ column_name }})
 {%- endmacro %}
 
 

@@ -6,6 +6,7 @@
 #}
 {% macro hierarchy_features_sql(level_columns, name) %}
     {%- set level = level_columns | join(', ') %}
+    {%- set level_targets = level_columns | join(',\n        ') %}
     {%- set measure = name ~ '_quantity' %}
 
 with
@@ -16,7 +17,7 @@ gap_filled as (
 
 totals as (
     select
-        {{ level }},
+        {{ level_targets }},
         period_end_date,
         sum(quantity) as {{ measure }}
     from gap_filled
@@ -32,7 +33,7 @@ numbered as (
 
 final as (
     select
-        {{ level }},
+        {{ level_targets }},
         period_end_date,
         {{ lag_features(measure, measure, level, 'period_number', [1]) }},
         {{ rolling_features(measure, measure, level, 'period_number', feature_setting('feature_hierarchy_windows')) }},

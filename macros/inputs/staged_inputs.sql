@@ -42,13 +42,20 @@
         {%- do names.append("when " ~ sql_string(input['raw_source']) ~ " then " ~ sql_string(input['name'])) -%}
     {%- endfor -%}
     {%- if found -%}
-        (select case raw_source {{ names | join(' ') }} end as input_name, * from {{ relation }})
+        (select
+            case raw_source {{ names | join(' ') }} end as input_name,
+            *
+        from {{ relation }})
     {%- else -%}
         (select
-            cast(null as varchar) as input_name, cast(null as varchar) as raw_source,
-            cast(null as varchar) as source_file, cast(null as bigint) as source_row_number,
-            cast(null as bigint) as kept_rows_before, cast(null as varchar) as reason_code,
-            cast(null as varchar) as reason_detail, cast(null as varchar) as raw_line
+            cast(null as varchar) as input_name,
+            cast(null as varchar) as raw_source,
+            cast(null as varchar) as source_file,
+            cast(null as bigint) as source_row_number,
+            cast(null as bigint) as kept_rows_before,
+            cast(null as varchar) as reason_code,
+            cast(null as varchar) as reason_detail,
+            cast(null as varchar) as raw_line
         where 1 = 0)
     {%- endif -%}
 {% endmacro %}

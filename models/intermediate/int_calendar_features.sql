@@ -146,9 +146,9 @@ final as (
         lag(is_holiday_period, {{ season }}) over (
             partition by store_id order by period_end_date
         ) as is_holiday_period_last_year,
-        {{ dbt.datediff('period_end_date', 'next_event_date', 'day') }}
+        {{ days_between('period_end_date', 'next_event_date') }}
             as days_to_next_event,
-        {{ dbt.datediff('last_event_date', 'period_end_date', 'day') }}
+        {{ days_between('last_event_date', 'period_end_date') }}
             as days_since_last_event
     from flagged
 )

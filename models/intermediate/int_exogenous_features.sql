@@ -36,7 +36,7 @@ known_by_period as (
         {{ period_end_date(dbt.dateadd('day', number_var('exogenous_publication_lag_days'), 'observation_date')) }}
             as period_end_date,
         variable_name,
-        {#- The latest observation known by the period's end. -#}
+        {# The latest observation known by the period's end. -#}
         max_by(observed_value, observation_date) as observed_value
     from observations
     where observed_value is not null

@@ -20,7 +20,7 @@
 {%- set spacing = feature_setting('backtest_origin_spacing_periods') %}
 {#- Whole numbers >= 1, checked by feature_setting and number_var (typed_var_rules). -#}
 {%- set origins = number_var('backtest_origins') %}
-{%- set epoch_days = dbt.datediff("cast('1970-01-01' as date)", 'spine.period_end_date', 'day') %}
+{%- set epoch_days = days_between("cast('1970-01-01' as date)", 'spine.period_end_date') %}
 {#- Grid cut-offs between backtest origins: the spacing rounded up to the grid. -#}
 {%- set origin_step = (spacing + every - 1) // every %}
 
@@ -46,7 +46,7 @@ numbered_periods as (
         spine.period_end_date,
         spine.period_end_date = run_context.as_of_period_end_date as is_scoring_row,
         cast(floor({{ epoch_days }} / {{ period_days() }}) as integer) as period_number,
-        {{ dbt.datediff('spine.period_end_date', 'run_context.as_of_period_end_date', 'day') }}
+        {{ days_between('spine.period_end_date', 'run_context.as_of_period_end_date') }}
         / {{ period_days() }} as periods_before_as_of
     from spine
     inner join run_context

@@ -42,7 +42,7 @@ final as (
         is_zero_filled,
         is_no_data,
         period_number,
-        {#- Rows the series itself delivered, not zeros filled in for it. -#}
+        {# Rows the series itself delivered, not zeros filled in for it. -#}
         period_number - max(case when not is_zero_filled and not is_no_data then period_number end) over (
             partition by store_id, item_id order by period_number
             rows between unbounded preceding and current row
@@ -51,7 +51,7 @@ final as (
         {{ rolling_features('quantity', 'quantity', series, 'period_number', windows) }},
         {{ ewm_features('quantity', 'quantity', series, 'period_number', alphas) }},
         {{ intermittency_features('quantity', 'quantity', series, 'period_number', windows) }},
-        {#- The series' size: mean absolute quantity over the longest window. A model can
+        {# The series' size: mean absolute quantity over the longest window. A model can
             learn in units of it, so large and small series share one shape. -#}
         avg(abs(quantity)) over (
             partition by {{ series }} order by period_number

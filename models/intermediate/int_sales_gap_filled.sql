@@ -1,6 +1,6 @@
 {{ config(materialized='table') }}
 
-{%- set days_since_launch = dbt.datediff('ranges.launch_period_end_date', 'spine.period_end_date', 'day') %}
+{%- set days_since_launch = days_between('ranges.launch_period_end_date', 'spine.period_end_date') %}
 
 {#- One row per store_id, item_id, period_end_date inside the series' active range: the
     period's quantity, 0 where the store reported but the series had no row ("sold
@@ -51,7 +51,7 @@ series_periods as (
         ranges.store_id,
         ranges.item_id,
         spine.period_end_date,
-        {#- Periods are contiguous inside the range: their number is arithmetic, no sort. -#}
+        {# Periods are contiguous inside the range: their number is arithmetic, no sort. -#}
         cast({{ days_since_launch }} / {{ period_days() }} as integer) + 1 as period_number
     from ranges
     inner join spine

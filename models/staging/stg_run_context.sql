@@ -72,12 +72,9 @@ most_common_weekday as (
 
 week_end as (
     select
-        {% if var('week_ending_day') != 'auto' -%}
-        {{ var('week_ending_day') | int }}
-        {%- elif var('frequency') == 'week' -%}
-        coalesce(most_common_weekday.sales_isodow, 7)
-        {%- else -%}
-        7
+        {%- if var('week_ending_day') != 'auto' %} {{ var('week_ending_day') | int }}
+        {%- elif var('frequency') == 'week' %} coalesce(most_common_weekday.sales_isodow, 7)
+        {%- else %} 7
         {%- endif %} as week_end_isodow
     from most_common_weekday
 ),

@@ -40,7 +40,7 @@ period_demand as (
         model_name,
         model_version,
         invocation_id,
-        {#- greatest and least skip nulls on some warehouses (DuckDB, Postgres) and not on
+        {# greatest and least skip nulls on some warehouses (DuckDB, Postgres) and not on
             others: nulls are kept explicitly here and below. -#}
         case when predicted_quantity is not null then greatest(predicted_quantity, 0) end as period_demand,
         case
@@ -60,7 +60,7 @@ series as (
         max(model_version) as model_version,
         max(invocation_id) as invocation_id,
         max(horizon_step) as horizon_periods,
-        {#- A missing step or value would make the sums below silently short. -#}
+        {# A missing step or value would make the sums below silently short. -#}
         max(horizon_step) - count(period_demand) + count(*) - count(period_sigma) as incomplete_periods,
         avg(period_demand) as mean_period_demand,
         avg(period_sigma * period_sigma) as mean_period_variance
@@ -217,7 +217,7 @@ stock_position as (
     select
         order_quantity.*,
         stock.on_hand_quantity,
-        {#- A stock row with a blank on-order cell has nothing on order. -#}
+        {# A stock row with a blank on-order cell has nothing on order. -#}
         case when stock.item_id is not null then coalesce(stock.on_order_quantity, 0) end as on_order_quantity,
         stock.on_hand_quantity + coalesce(stock.on_order_quantity, 0) as inventory_position
     from order_quantity
@@ -268,7 +268,7 @@ final as (
             when stock_position.inventory_position < stock_position.reorder_point then 'below_reorder_point'
             else 'at_or_above_reorder_point'
         end as stock_status,
-        {#- Order up to at least the reorder point: the EOQ, or the shortfall when larger
+        {# Order up to at least the reorder point: the EOQ, or the shortfall when larger
             or when the EOQ is unknown. -#}
         case
             when stock_position.inventory_position < stock_position.reorder_point
