@@ -170,18 +170,30 @@ stride_floor as (
         and not cutoff_rows.is_backtest_origin
 ),
 
+stride_steps as (
+    {{ whole_numbers_sql(64, 'stride_step') }}
+),
+
 stride_candidates as (
-    {{ whole_numbers_sql(64, 'stride_offset') }}
+    select stride_floor.smallest_keep_every + stride_steps.stride_step - 1 as keep_every
+    from stride_floor
+    cross join stride_steps
 ),
 
 training_stride as (
     {#- The smallest stride from the floor up that shares no prime with the rule's. -#}
-    select min(stride_floor.smallest_keep_every + stride_candidates.stride_offset - 1) as keep_every
-    from stride_floor
-    cross join stride_candidates
+    select min(stride_candidates.keep_every) as keep_every
+    from stride_candidates
     {%- for prime in stride_rule.primes %}
-    {{ 'where' if loop.first else 'and' }} mod(stride_floor.smallest_keep_every + stride_candidates.stride_offset - 1, {{ prime }}) != 0
+    {{ 'where' if loop.first else 'and' }} mod(stride_candidates.keep_every, {{ prime }}) != 0
     {%- endfor %}
+),
+
+distinct_series as (
+    select distinct
+        store_id,
+        item_id
+    from cutoff_rows
 ),
 
 series_numbers as (
@@ -190,7 +202,7 @@ series_numbers as (
         store_id,
         item_id,
         row_number() over (order by store_id, item_id) as series_number
-    from (select distinct store_id, item_id from cutoff_rows) as series
+    from distinct_series
 ),
 
 {#- The horizon's rows are narrow (keys, target and same-period-last-year values); the
