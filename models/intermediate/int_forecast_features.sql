@@ -206,21 +206,24 @@ series_numbers as (
 ),
 
 {#- The horizon's rows are narrow (keys, target and same-period-last-year values); the
-    wide cut-off features join them once, at the end. Under the budget, a training row is
-    kept by the rule of macros/features/training_budget.sql. #}
+    wide cut-off features join them once, at the end. Under the budget a row trains when
+    the rule of macros/features/training_budget.sql keeps its step (is_training_step); the
+    other rows are kept only where they are scored or tested (the as-of date, the backtest
+    origins). #}
 
-expanded as (
+stepped as (
     select
         cutoff_rows.store_id,
         cutoff_rows.item_id,
         cutoff_rows.period_end_date as cutoff_date,
         cutoff_rows.is_scoring_row,
+        cutoff_rows.is_backtest_origin,
         horizon_steps.horizon_step,
-        {{ add_periods('cutoff_rows.period_end_date', 'horizon_steps.horizon_step') }} as target_date,
-        {{ add_periods('cutoff_rows.period_end_date', 'horizon_steps.horizon_step - ' ~ season) }}
-            as same_period_last_year_date,
-        {{ add_periods('cutoff_rows.period_end_date', 'horizon_steps.horizon_step - ' ~ (2 * season)) }}
-            as same_period_two_years_ago_date
+        mod(
+            horizon_steps.horizon_step + {{ stride_rule.multiplier }} * cutoff_rows.grid_number
+            + series_numbers.series_number,
+            training_stride.keep_every
+        ) = 0 as is_training_step
     from cutoff_rows
     inner join series_numbers
         on
@@ -228,14 +231,26 @@ expanded as (
             and cutoff_rows.item_id = series_numbers.item_id
     cross join horizon_steps
     cross join training_stride
+),
+
+expanded as (
+    select
+        stepped.store_id,
+        stepped.item_id,
+        stepped.cutoff_date,
+        stepped.is_scoring_row,
+        stepped.horizon_step,
+        stepped.is_training_step,
+        {{ add_periods('stepped.cutoff_date', 'stepped.horizon_step') }} as target_date,
+        {{ add_periods('stepped.cutoff_date', 'stepped.horizon_step - ' ~ season) }}
+            as same_period_last_year_date,
+        {{ add_periods('stepped.cutoff_date', 'stepped.horizon_step - ' ~ (2 * season)) }}
+            as same_period_two_years_ago_date
+    from stepped
     where
-        cutoff_rows.is_scoring_row
-        or cutoff_rows.is_backtest_origin
-        or mod(
-            horizon_steps.horizon_step + {{ stride_rule.multiplier }} * cutoff_rows.grid_number
-            + series_numbers.series_number,
-            training_stride.keep_every
-        ) = 0
+        stepped.is_scoring_row
+        or stepped.is_backtest_origin
+        or stepped.is_training_step
 ),
 
 target_values as (
@@ -245,6 +260,7 @@ target_values as (
         expanded.cutoff_date,
         expanded.horizon_step,
         expanded.target_date,
+        expanded.is_training_step,
         target_period.quantity as target_quantity{% for alias, column, date in same_period_lookups %},
         case
             when {{ alias }}.period_end_date <= expanded.cutoff_date then {{ alias }}.quantity
@@ -275,6 +291,7 @@ final as (
         cutoff_rows.is_scoring_row,
         cutoff_rows.is_backtest_origin,
         cutoff_rows.is_training_sample,
+        target_values.is_training_step,
         target_values.target_quantity,
         cutoff_rows.department_id,
         cutoff_rows.category_id,

@@ -44,6 +44,7 @@ NOT_FEATURES = {
     "is_scoring_row",
     "is_backtest_origin",
     "is_training_sample",
+    "is_training_step",
     TARGET,
 }
 # Config keys of versions trained when intervals were made here (now in
@@ -246,7 +247,23 @@ def read_options(columns: Sequence[str]) -> dict[str, Any]:
 
 # What registry_xgboost reads to train: the known rows of the sampled series and every
 # series' rows at the backtest origins.
-TRAINING_ROWS = "not is_scoring_row and (is_training_sample or is_backtest_origin)"
+TRAINING_ROWS = (
+    "not is_scoring_row and ((is_training_sample and is_training_step) or is_backtest_origin)"
+)
+# The flags of int_forecast_features that say a row may be learned from: its series is in
+# the training sample (training_series_share) and its step is kept under the training row
+# budget (training_row_budget). A frame without a flag learns from every row.
+LEARNING_FLAGS = ("is_training_sample", "is_training_step")
+
+
+def learnable(frame: pd.DataFrame) -> pd.Series:
+    """Whether each row may be learned from (LEARNING_FLAGS); every series is still
+    backtested at the origins, on every step."""
+    allowed = pd.Series(True, index=frame.index)
+    for flag in LEARNING_FLAGS:
+        if flag in frame.columns:
+            allowed &= frame[flag].astype(bool)
+    return allowed
 
 
 def model_version(config: ForecastConfig, columns: Sequence[str], train: pd.DataFrame) -> str:
@@ -313,13 +330,9 @@ def train(frame: pd.DataFrame, config: ForecastConfig) -> TrainedForecast:
     origins = required_origins(frame, config.backtest_origins)
     features = feature_columns(frame)
 
-    # Training rows come from the sampled series (is_training_sample, when present);
-    # every series is backtested.
-    sampled = (
-        frame["is_training_sample"].astype(bool)
-        if "is_training_sample" in frame.columns
-        else pd.Series(True, index=frame.index)
-    )
+    # Training rows: the sampled series' kept steps (LEARNING_FLAGS); every series is
+    # backtested on every step.
+    sampled = learnable(frame)
     backtests = []
     for origin in origins:
         train_rows = frame[

@@ -263,23 +263,46 @@ def sampled_rows() -> pd.DataFrame:
     return rows.assign(
         is_training_sample=rows["item_id"].isin(["I0", "I2", "I3", "I5"]),
         is_backtest_origin=rows["cutoff_date"].isin(origins),
+        # Under a training row budget, one step in three trains (int_forecast_features).
+        is_training_step=rows["horizon_step"] % 3 == 0,
     )
+
+
+def poisoned_where(rows: pd.DataFrame, flag: str) -> pd.DataFrame:
+    """The rows with a huge target wherever ``flag`` says not to learn, except at the
+    backtest origins (where those targets are tested, not learned from)."""
+    origins = choose_origins(rows, FAST.backtest_origins)
+    poisoned = rows.copy()
+    left_out = ~poisoned[flag] & poisoned["target_quantity"].notna()
+    poisoned.loc[left_out & ~poisoned["cutoff_date"].isin(origins), "target_quantity"] = 1e6
+    return poisoned
+
+
+def predictions(frame: pd.DataFrame) -> np.ndarray:
+    return frame["predicted_quantity"].to_numpy()
 
 
 def test_series_outside_the_training_sample_are_backtested_but_never_learned_from():
     rows = sampled_rows()
-    origins = choose_origins(rows, FAST.backtest_origins)
-    poisoned = rows.copy()
-    outside = ~poisoned["is_training_sample"] & poisoned["target_quantity"].notna()
-    poisoned.loc[outside & ~poisoned["cutoff_date"].isin(origins), "target_quantity"] = 1e6
-    clean, dirty = forecast(rows, FAST), forecast(poisoned, FAST)
+    clean, dirty = forecast(rows, FAST), forecast(poisoned_where(rows, "is_training_sample"), FAST)
     # Predictions ignore the poisoned targets of series outside the sample ...
-    np.testing.assert_array_equal(
-        clean["predicted_quantity"].to_numpy(), dirty["predicted_quantity"].to_numpy()
-    )
+    np.testing.assert_array_equal(predictions(clean), predictions(dirty))
     # ... and every series is backtested and published.
     backtested = clean.loc[clean["is_backtest"], "item_id"].unique()
     assert sorted(backtested) == sorted(rows["item_id"].unique())
+
+
+def test_steps_left_out_by_the_row_budget_are_backtested_but_never_learned_from():
+    rows = sampled_rows()
+    poisoned = poisoned_where(rows, "is_training_step")
+    clean, dirty = forecast(rows, FAST), forecast(poisoned, FAST)
+    np.testing.assert_array_equal(predictions(clean), predictions(dirty))
+    # Every step is backtested, those left out of training too.
+    steps = clean.loc[clean["is_backtest"], "horizon_step"].unique()
+    assert sorted(steps) == sorted(rows["horizon_step"].unique())
+    # Without the flag every step trains: the poison then changes the forecast.
+    unflagged = forecast(poisoned.drop(columns="is_training_step"), FAST)
+    assert not np.array_equal(predictions(clean), predictions(unflagged))
 
 
 def test_reading_only_the_training_rows_gives_the_same_model():

@@ -18,6 +18,8 @@ SELECTION = ["--select", "+int_forecast_features"]
 HORIZON = 28
 # Rows at cut-offs that are neither scored nor a backtest origin: what the budget thins.
 THINNED = "not is_scoring_row and not is_backtest_origin"
+# Every column but the flag of the rows that train, which the budget sets.
+COMPARED = "* exclude (is_training_step)"
 
 
 @pytest.fixture(scope="module")
@@ -65,8 +67,9 @@ def _assert_complete_at_scoring_and_origins(warehouse: Warehouse) -> None:
 def _differences(budgeted: Warehouse, reference: Warehouse, where: str) -> list[tuple[Any, ...]]:
     return budgeted.rows(
         f"attach '{reference.path}' as reference (read_only);"
-        f" select * from (select * from int_forecast_features where {where}"
-        f" except all select * from reference.int_forecast_features where {where}) limit 5"
+        f" select * from (select {COMPARED} from int_forecast_features where {where}"
+        f" except all select {COMPARED} from reference.int_forecast_features where {where})"
+        " limit 5"
     )
 
 
@@ -88,6 +91,13 @@ def test_the_budget_thins_training_rows_evenly_and_keeps_what_is_scored_complete
     assert unthinned / 3 - pairs <= kept <= budget + pairs, (unthinned, kept, budget)
     _assert_every_series_keeps_every_step_and_weekday(budgeted)
     _assert_complete_at_scoring_and_origins(budgeted)
+    # The origins' rows train by the same rule: about a third of them; without a budget,
+    # every row trains.
+    origin_rows = _count(budgeted, "is_backtest_origin")
+    origin_training = _count(budgeted, "is_backtest_origin and is_training_step")
+    assert origin_rows / 3 - pairs <= origin_training <= origin_rows / 3 + pairs
+    assert _count(budgeted, f"{THINNED} and not is_training_step") == 0
+    assert _count(reference, "not is_training_step") == 0
     # Scoring and origin rows are the reference's, all of them; a kept training row is the
     # reference's row, every feature equal.
     assert _count(budgeted, f"not ({THINNED})") == _count(reference, f"not ({THINNED})")
