@@ -31,6 +31,10 @@ def model(dbt, session):
     # table exists).
     has_alerts = warehouse.table_exists(session, "alert_history")
     has_log = warehouse.table_exists(session, "model_training_log")
+    # Each dbt.source call on a line of its own: dbt's parser does not see the calls
+    # nested in another call's arguments (the model then gets no sources).
+    alert_history = dbt.source("feedback", "alert_history") if has_alerts else None
+    training_log = dbt.source("feedback", "model_training_log") if has_log else None
     return model_runs.registry_run(
         dbt,
         session,
@@ -38,8 +42,8 @@ def model(dbt, session):
         features=feature_columns(columns),
         run_context_relation=run_context,
         history_relation=dbt.ref("int_training_history"),
-        alert_history=dbt.source("feedback", "alert_history") if has_alerts else None,
-        training_log=dbt.source("feedback", "model_training_log") if has_log else None,
+        alert_history=alert_history,
+        training_log=training_log,
         config={**dbt.config.get("xgboost"), "training_window_days": window_days},
         registry_config=dbt.config.get("registry"),
         trainer=lambda config: XGBoostForecaster(

@@ -167,6 +167,14 @@ def test_no_model_reads_a_model_of_a_later_layer(tmp_path: Path):
     manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
     problems = layering_violations(manifest)
     assert not problems, "\n".join(problems)
+    # The feedback loop shows in lineage: both registries read both feedback sources (a
+    # dbt.source call dbt's parser cannot see would leave the model with no sources).
+    for registry in ("registry_xgboost", "registry_prophet"):
+        depends = manifest["nodes"][f"model.demandcast.{registry}"]["depends_on"]["nodes"]
+        assert {
+            "source.demandcast.feedback.alert_history",
+            "source.demandcast.feedback.model_training_log",
+        } <= set(depends), (registry, depends)
 
 
 ROOT = Path(__file__).resolve().parents[2]
