@@ -61,8 +61,11 @@
 {% macro ewm_features(column, name, partition_by, row_number_column, alphas) %}
     {%- set smallest_decay = 1 - (alphas | max) %}
     {#- decay^-segment must stay far below the double maximum (1.8e308). -#}
+    {#- The loops below stop with break: a loop filter (for ... if) would test all 100,000
+        values, which made this macro half of the project's parse time (4.6 of 8.9 s). -#}
     {%- set ns = namespace(segment=0, weight=1.0) %}
-    {%- for _ in range(100000) if ns.weight > 1e-250 %}
+    {%- for _ in range(100000) %}
+        {%- if ns.weight <= 1e-250 %}{% break %}{% endif %}
         {%- set ns.weight = ns.weight * smallest_decay %}
         {%- set ns.segment = ns.segment + 1 %}
     {%- endfor %}
@@ -70,7 +73,8 @@
     {%- for alpha in alphas %}
         {%- set decay = 1 - alpha %}
         {%- set tail = namespace(periods=0, weight=1.0) %}
-        {%- for _ in range(100000) if tail.weight > 0.001 %}
+        {%- for _ in range(100000) %}
+            {%- if tail.weight <= 0.001 %}{% break %}{% endif %}
             {%- set tail.weight = tail.weight * decay %}
             {%- set tail.periods = tail.periods + 1 %}
         {%- endfor %}

@@ -31,6 +31,7 @@
         'training_window_periods': frequency_default,
         'training_series_share': {'kind': 'number', 'min': 0, 'min_open': true, 'max': 1},
         'training_row_budget': whole_non_negative,
+        'model_threads': whole_non_negative,
         'backtest_origins': int_ge_1,
         'backtest_origin_spacing_periods': frequency_default,
         'discontinued_after_periods': frequency_default,

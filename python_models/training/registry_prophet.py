@@ -4,7 +4,7 @@ Thin by design: rules in demandcast.registry, fitting in demandcast.prophet_mode
 Config keys ``prophet`` and ``registry`` in _python_models.yml.
 """
 
-from demandcast import model_runs, warehouse
+from demandcast import compute, model_runs, warehouse
 from demandcast.prophet_models import FORECAST_ROW_COLUMNS, ProphetForecaster, ProphetTraining
 
 
@@ -29,6 +29,7 @@ def model(dbt, session):
             frequency=dbt.config.get("frequency"),
             period_days=model_runs.run_setting(run_context, "period_days"),
         ),
+        workers=compute.configured_threads(dbt.config.get("compute")),
     )
     # The feedback loop: earlier runs' alerts and decisions (sources, as a ref would be a
     # cycle; the model itself must call dbt.source for dbt to see it, and only once the

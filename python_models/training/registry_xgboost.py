@@ -6,7 +6,7 @@ demandcast.registry, training in demandcast.xgboost_model. Config keys ``xgboost
 trained, and only those training needs (xgboost_model.TRAINING_ROWS).
 """
 
-from demandcast import model_runs, warehouse
+from demandcast import compute, model_runs, warehouse
 from demandcast.xgboost_model import (
     TRAINING_ROWS,
     XGBoostForecaster,
@@ -35,6 +35,7 @@ def model(dbt, session):
     # nested in another call's arguments (the model then gets no sources).
     alert_history = dbt.source("feedback", "alert_history") if has_alerts else None
     training_log = dbt.source("feedback", "model_training_log") if has_log else None
+    threads = compute.configured_threads(dbt.config.get("compute"))
     return model_runs.registry_run(
         dbt,
         session,
@@ -47,6 +48,7 @@ def model(dbt, session):
         config={**dbt.config.get("xgboost"), "training_window_days": window_days},
         registry_config=dbt.config.get("registry"),
         trainer=lambda config: XGBoostForecaster(
-            warehouse.to_pandas_where(features, TRAINING_ROWS, columns, **read_options(columns))
+            warehouse.to_pandas_where(features, TRAINING_ROWS, columns, **read_options(columns)),
+            threads,
         ).train(config),
     )

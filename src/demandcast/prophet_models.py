@@ -71,7 +71,8 @@ class ProphetConfig:
     Attributes:
         max_series: At most this many aggregates are fitted per origin (var
             ``prophet_max_series``); see :func:`select_aggregates`.
-        workers: Processes fitting in parallel; 0 = one per core.
+        workers: Processes fitting in parallel; 0 = the model's share of the machine
+            (ProphetForecaster's ``workers``, var model_threads).
         backtest_origins: Rolling origins, as for XGBoost (the same choice rule).
         seasonality_mode: additive or multiplicative.
         changepoint_prior_scale: Trend flexibility.
@@ -465,15 +466,22 @@ class ProphetForecaster:
             chain_position, level_id, horizon_step, series_share).
         training: The aggregates' history and calendar; needed by :meth:`train` only
             (scoring reads stored models), so the scoring model does not read them.
+        workers: Processes fitting in parallel when the config's ``workers`` is 0
+            (demandcast.compute; 0 here too = one per core).
     """
 
     name = "prophet"
 
     def __init__(
-        self, rows: pd.DataFrame, shares: pd.DataFrame, training: ProphetTraining | None = None
+        self,
+        rows: pd.DataFrame,
+        shares: pd.DataFrame,
+        training: ProphetTraining | None = None,
+        workers: int = 0,
     ) -> None:
         self.rows, self.shares = _typed_rows(rows, shares)
         self.training = training
+        self.workers = workers
 
     def train(self, mapping: Mapping[str, Any]) -> Candidate:
         """Backtest and train one configuration (the ``prophet`` config): a registry
@@ -487,7 +495,8 @@ class ProphetForecaster:
         keys = select_aggregates(history, config.max_series)
         future = _future(self.rows, origins, final_origin)
         results = run_fits(
-            self._tasks(history, keys, origins, future, config, final_origin), config.workers
+            self._tasks(history, keys, origins, future, config, final_origin),
+            config.workers or self.workers,
         )
         digest = content_hash(json.dumps(asdict(config), sort_keys=True), history, json.dumps(keys))
         version = "prophet-" + digest[:16]

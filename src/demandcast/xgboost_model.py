@@ -197,11 +197,13 @@ def _scaling(config: ForecastConfig) -> dict[str, Any]:
     }
 
 
-def fit(train: pd.DataFrame, config: ForecastConfig) -> xgb.Booster:
+def fit(train: pd.DataFrame, config: ForecastConfig, threads: int = 0) -> xgb.Booster:
     """Fit one global booster on rows with a known target.
 
     With a scale_column the booster learns target / level (see ForecastConfig); the
     scaling travels with the booster (attribute ``scaling``), so predict needs no config.
+    ``threads`` is XGBoost's nthread (0 = XGBoost's default, every core); it is not part
+    of the config, so it changes no model version (demandcast.compute).
     """
     has_target = train[TARGET].notna()
     known = train if has_target.all() else train[has_target]
@@ -219,6 +221,8 @@ def fit(train: pd.DataFrame, config: ForecastConfig) -> xgb.Booster:
     scaled, level = _scaled(known, columns, scaling)
     label = known[TARGET].to_numpy(dtype="float64") / level
     weight = level**config.scale_weight_power if scaling["scale_column"] else None
+    if threads:
+        params = {**params, "nthread": threads}
     booster = xgb.train(
         params, _matrix(scaled, columns, label, weight), num_boost_round=config.num_boost_round
     )
@@ -319,11 +323,11 @@ def _typed(frame: pd.DataFrame, categories: dict[str, list[str]] | None = None) 
     return frame
 
 
-def train(frame: pd.DataFrame, config: ForecastConfig) -> TrainedForecast:
+def train(frame: pd.DataFrame, config: ForecastConfig, threads: int = 0) -> TrainedForecast:
     """Rolling-origin backtests, then the final fit on every row with a known target.
 
     For each backtest origin o: train on rows whose target_date <= o, predict the rows
-    with cutoff_date = o.
+    with cutoff_date = o. ``threads``: as for :func:`fit`.
     """
     categories = categories_of(frame)
     frame = _typed(frame, categories)
@@ -342,7 +346,7 @@ def train(frame: pd.DataFrame, config: ForecastConfig) -> TrainedForecast:
             & in_training_window(frame["cutoff_date"], origin, config)
         ]
         test = frame[(frame["cutoff_date"] == origin) & frame[TARGET].notna()]
-        booster = fit(train_rows, config)
+        booster = fit(train_rows, config, threads)
         version = model_version(config, features, train_rows)
         backtests.append(_predictions(test, predict(booster, test), version, True))
     backtest = pd.concat(backtests, ignore_index=True)
@@ -356,7 +360,7 @@ def train(frame: pd.DataFrame, config: ForecastConfig) -> TrainedForecast:
         & in_training_window(frame["cutoff_date"], as_of, config)
     ]
     return TrainedForecast(
-        booster=fit(train_rows, config),
+        booster=fit(train_rows, config, threads),
         version=model_version(config, features, train_rows),
         features=features,
         categories=categories,
@@ -420,18 +424,20 @@ class XGBoostForecaster:
     Args:
         frame: Rows of int_forecast_features: for :meth:`train`, the rows training needs
             (TRAINING_ROWS); for :meth:`score`, at least the scoring rows.
+        threads: XGBoost's nthread while training (demandcast.compute; 0 = every core).
     """
 
     name = "xgboost"
 
-    def __init__(self, frame: pd.DataFrame) -> None:
+    def __init__(self, frame: pd.DataFrame, threads: int = 0) -> None:
         self.frame = frame
+        self.threads = threads
 
     def train(self, mapping: Mapping[str, Any]) -> Candidate:
         """Train and backtest one configuration (the ``xgboost`` config): a registry
         Candidate."""
         config = ForecastConfig.from_mapping(dict(mapping))
-        trained = train(self.frame, config)
+        trained = train(self.frame, config, self.threads)
         known = self.frame[self.frame[TARGET].notna() & ~self.frame["is_scoring_row"]]
         calibration: Calibration = {"categories": trained.categories}
         return Candidate(
