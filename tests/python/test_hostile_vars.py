@@ -2,19 +2,24 @@
 the value is legitimate text (a real header holding a double quote, a null marker holding
 a single quote), in a build that reads the data. Either way no injected statement runs.
 
-Each test builds the staging layer once cleanly, adds a sentinel table dbt never builds
-(a payload's "drop table" target), reruns with the payload into the same DuckDB file and
+Each test builds the staging layer once cleanly (the tests whose clean build is the same
+sales file share one, each on its own copy), adds a sentinel table dbt never builds (a
+payload's "drop table" target), reruns with the payload into the same DuckDB file and
 compares every table and its row count before and after.
 """
 
 from __future__ import annotations
 
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
-from conftest import BuildFn, Warehouse, write_text
+from conftest import NO_OPTIONAL_INPUTS, STAGING_SELECTION, BuildFn, Warehouse, write_text
+
+from demandcast.tools.project import run_dbt
 
 pytestmark = pytest.mark.integration
 
@@ -55,24 +60,56 @@ def views(path: Path) -> set[tuple[str, str]]:
         )
 
 
+@dataclass(frozen=True)
+class CleanBuild:
+    """The staging layer built once on SALES (module scope): the clean build of every test
+    whose clean vars are just that sales file; each test works on its own copy."""
+
+    sales: Path
+    database: Path
+
+
+@pytest.fixture(scope="module")
+def clean_sales(tmp_path_factory: pytest.TempPathFactory) -> CleanBuild:
+    folder = tmp_path_factory.mktemp("clean_sales")
+    sales = write_text(folder / "sales.csv", SALES)
+    database = folder / "warehouse.duckdb"
+    result = run_dbt(
+        ["build", *STAGING_SELECTION],
+        database_path=database,
+        dbt_vars={**NO_OPTIONAL_INPUTS, "sales_path": str(sales)},
+    )
+    assert result.ok, result.output[-4000:]
+    return CleanBuild(sales, database)
+
+
 def clean_then_hostile(
     build: BuildFn,
     clean_vars: dict[str, Any],
     hostile_vars: dict[str, Any],
     *,
     expect_success: bool,
+    clean: CleanBuild | None = None,
+    tmp_path: Path | None = None,
 ) -> tuple[Warehouse, dict[tuple[str, str], int]]:
-    """Build cleanly, plant the sentinel, rebuild with the hostile vars; assert that every
-    table of the clean build (and the sentinel) is still there with its row count and that
-    no injected table exists. Returns the second build and the tables before it."""
-    clean = build(clean_vars)
-    with duckdb.connect(str(clean.path)) as connection:
+    """Build cleanly (or copy ``clean``, built on clean_vars, into ``tmp_path``, where the
+    build fixture writes), plant the sentinel, rebuild with the hostile vars; assert that
+    every table of the clean build (and the sentinel) is still there with its row count
+    and that no injected table exists. Returns the second build and the tables before it."""
+    if clean is None:
+        path = build(clean_vars).path
+    else:
+        assert tmp_path is not None and clean_vars == {"sales_path": str(clean.sales)}
+        path = tmp_path / "warehouse.duckdb"
+        shutil.copyfile(clean.database, path)
+    with duckdb.connect(str(path)) as connection:
         connection.execute(f"create table {SENTINEL} as select * from range(7)")
-    before = tables(clean.path)
-    views_before = views(clean.path)
+    before = tables(path)
+    views_before = views(path)
     assert (("main", "hostile_sentinel")) in before
 
     hostile = build({**clean_vars, **hostile_vars}, expect_success=expect_success)
+    assert hostile.path == path
     after = tables(hostile.path)
     assert not any(INJECTED in name for _, name in after), "an injected statement ran"
     assert not any(INJECTED in name for _, name in views(hostile.path))
@@ -103,10 +140,16 @@ def assert_names_var(warehouse: Warehouse, name: str) -> None:
     ],
     ids=["double-quote", "single-quote", "space"],
 )
-def test_raw_schema_with_a_quote_is_rejected_by_name(tmp_path: Path, build: BuildFn, schema: str):
-    sales = write_text(tmp_path / "sales.csv", SALES)
+def test_raw_schema_with_a_quote_is_rejected_by_name(
+    tmp_path: Path, build: BuildFn, clean_sales: CleanBuild, schema: str
+):
     hostile, _ = clean_then_hostile(
-        build, {"sales_path": str(sales)}, {"raw_schema": schema}, expect_success=False
+        build,
+        {"sales_path": str(clean_sales.sales)},
+        {"raw_schema": schema},
+        expect_success=False,
+        clean=clean_sales,
+        tmp_path=tmp_path,
     )
     assert_names_var(hostile, "raw_schema")
 
@@ -130,14 +173,17 @@ def test_a_price_column_mapping_cannot_close_the_statement(tmp_path: Path, build
     assert "Parser Error" not in hostile.result.output
 
 
-def test_a_price_column_mapping_of_an_absent_input_is_just_a_name(tmp_path: Path, build: BuildFn):
+def test_a_price_column_mapping_of_an_absent_input_is_just_a_name(
+    tmp_path: Path, build: BuildFn, clean_sales: CleanBuild
+):
     # prices not provided: its empty raw view still names the mapped column.
-    sales = write_text(tmp_path / "sales.csv", SALES)
     hostile, _ = clean_then_hostile(
         build,
-        {"sales_path": str(sales)},
+        {"sales_path": str(clean_sales.sales)},
         {"prices_columns": {"price": PRICE_PAYLOAD}},
         expect_success=True,
+        clean=clean_sales,
+        tmp_path=tmp_path,
     )
     assert hostile.scalar("select count(*) from stg_prices") == 0
     columns = hostile.rows(
@@ -174,10 +220,16 @@ def test_a_price_column_mapping_of_an_absent_input_is_just_a_name(tmp_path: Path
         "min_valid_date-quote",
     ],
 )
-def test_a_numeric_var_must_be_a_number(tmp_path: Path, build: BuildFn, name: str, value: Any):
-    sales = write_text(tmp_path / "sales.csv", SALES)
+def test_a_numeric_var_must_be_a_number(
+    tmp_path: Path, build: BuildFn, clean_sales: CleanBuild, name: str, value: Any
+):
     hostile, _ = clean_then_hostile(
-        build, {"sales_path": str(sales)}, {name: value}, expect_success=False
+        build,
+        {"sales_path": str(clean_sales.sales)},
+        {name: value},
+        expect_success=False,
+        clean=clean_sales,
+        tmp_path=tmp_path,
     )
     assert_names_var(hostile, name)
     assert str(value) in hostile.result.output

@@ -17,8 +17,16 @@ from demandcast.tools.project import run_dbt
 pytestmark = pytest.mark.integration
 
 PANEL = DemoConfig(n_stores=2, n_items=5, n_days=420, seed=5, plant_faults=False)
-# What the backtests, the selection and their parents need; nothing else.
-SELECTION = ["--select", "+backtest_metrics", "+model_selection", "+model_training_log"]
+# What the backtests, the selection and their parents need; nothing else (the dbt unit
+# tests run in complete builds: conftest.FULL_BUILD says where).
+SELECTION = [
+    "--select",
+    "+backtest_metrics",
+    "+model_selection",
+    "+model_training_log",
+    "--exclude-resource-type",
+    "unit_test",
+]
 
 
 def _read(database: Path) -> dict[str, object]:
