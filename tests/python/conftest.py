@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from demandcast.tools.demo_data import DemoConfig, generate_demo_data
-from demandcast.tools.presets import canonical_vars
+from demandcast.tools.presets import EMPTY_CANONICAL_INPUTS, canonical_vars
 from demandcast.tools.project import PROJECT_DIR, DbtResult, run_dbt
 
 SHARED_DATA = PROJECT_DIR.parent / "shared" / "data"
@@ -83,14 +83,8 @@ class Warehouse:
 
 BuildFn = Callable[..., Warehouse]
 
-# The optional inputs switched off: the build fixture's base vars.
-NO_OPTIONAL_INPUTS: dict[str, Any] = {
-    "prices_path": "",
-    "events_path": "",
-    "stores_path": "",
-    "items_path": "",
-    "exogenous_path": "",
-}
+# The optional inputs switched off: the build fixture's base vars (the presets' own).
+NO_OPTIONAL_INPUTS: dict[str, Any] = dict(EMPTY_CANONICAL_INPUTS)
 
 
 @pytest.fixture(scope="session")

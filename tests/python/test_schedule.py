@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import FULL_BUILD
 
 from demandcast.tools.demo_data import DemoConfig, generate_demo_data
 from demandcast.tools.presets import canonical_vars
@@ -24,8 +25,7 @@ SELECTION = [
     "+backtest_metrics",
     "+model_selection",
     "+model_training_log",
-    "--exclude-resource-type",
-    "unit_test",
+    *FULL_BUILD,
 ]
 
 
