@@ -35,7 +35,8 @@ def model(dbt, session):
     # nested in another call's arguments (the model then gets no sources).
     alert_history = dbt.source("feedback", "alert_history") if has_alerts else None
     training_log = dbt.source("feedback", "model_training_log") if has_log else None
-    threads = compute.configured_threads(dbt.config.get("compute"))
+    # Every core by default: the fits run one thread each (xgboost_model.fit_plan).
+    threads = compute.configured_threads(dbt.config.get("compute"), shared=False)
     return model_runs.registry_run(
         dbt,
         session,

@@ -18,14 +18,21 @@ from collections.abc import Mapping
 from typing import Any
 
 
-def model_threads(setting: Any, dbt_threads: Any, cores: int | None = None) -> int:
+def model_threads(
+    setting: Any, dbt_threads: Any, cores: int | None = None, *, shared: bool = True
+) -> int:
     """Threads (XGBoost) or processes (Prophet) one model may use.
 
     Args:
         setting: Var model_threads (dbt renders it as text): a positive whole number is
-            used as is; 0 = the machine's cores shared among dbt's threads.
+            used as is; 0 = the machine's cores, shared among dbt's threads when
+            ``shared``.
         dbt_threads: dbt's ``target.threads``.
         cores: The machine's cores (default: os.cpu_count()).
+        shared: Whether 0 shares the cores among dbt's threads (Prophet's pool), or
+            takes every core (XGBoost, whose fits run one thread each: beside another
+            model the operating system shares the cores, and once that model is done
+            the fits left get them all).
 
     Raises:
         ValueError: When either setting is not a whole number, or model_threads is
@@ -36,15 +43,17 @@ def model_threads(setting: Any, dbt_threads: Any, cores: int | None = None) -> i
         raise ValueError(f"var model_threads must be 0 (automatic) or more, got {setting!r}")
     if wanted:
         return wanted
-    shared_by = max(1, _whole("target.threads", dbt_threads))
+    shared_by = max(1, _whole("target.threads", dbt_threads)) if shared else 1
     return max(1, (cores or os.cpu_count() or 1) // shared_by)
 
 
-def configured_threads(compute: Mapping[str, Any] | None) -> int:
+def configured_threads(compute: Mapping[str, Any] | None, *, shared: bool = True) -> int:
     """:func:`model_threads` of a model's ``compute`` config (keys model_threads,
     dbt_threads; see python_models/training/_training.yml)."""
     compute = compute or {}
-    return model_threads(compute.get("model_threads", 0), compute.get("dbt_threads", 1))
+    return model_threads(
+        compute.get("model_threads", 0), compute.get("dbt_threads", 1), shared=shared
+    )
 
 
 def _whole(name: str, value: Any) -> int:

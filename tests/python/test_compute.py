@@ -13,7 +13,7 @@ import pytest
 from test_forecasting import FAST, feature_rows
 
 from demandcast.compute import configured_threads, model_threads
-from demandcast.xgboost_model import XGBoostForecaster, fit, prepare
+from demandcast.xgboost_model import XGBoostForecaster, booster_bytes, fit, fit_plan, prepare, train
 
 
 @pytest.mark.parametrize(
@@ -40,6 +40,41 @@ def test_model_threads_share_the_cores_among_dbt_threads(setting, dbt_threads, c
 def test_a_bad_model_threads_names_the_var(setting, message):
     with pytest.raises(ValueError, match=f"var model_threads must be {message}"):
         model_threads(setting, 2, 2)
+
+
+def test_xgboost_takes_every_core_by_default_and_a_setting_as_is():
+    assert model_threads(0, 2, 2, shared=False) == 2
+    assert model_threads(0, 4, 8, shared=False) == 8
+    assert model_threads(3, 2, 8, shared=False) == 3
+    assert configured_threads({"model_threads": "0", "dbt_threads": "2"}, shared=False) == (
+        os.cpu_count() or 1
+    )
+
+
+@pytest.mark.parametrize(
+    ("fits", "threads", "expected"),
+    [
+        (4, 2, (2, 1)),  # the CI machine: two fits at a time, one thread each
+        (4, 1, (1, 1)),
+        (4, 8, (4, 2)),  # more threads than fits: shared among them
+        (4, 9, (4, 2)),  # whole threads only
+        (1, 4, (1, 4)),
+        (4, 4, (4, 1)),
+    ],
+)
+def test_the_fit_plan_spreads_the_fits_over_the_threads(fits, threads, expected):
+    assert fit_plan(fits, threads) == expected
+
+
+def test_fits_at_once_give_the_same_models_as_one_after_the_other():
+    rows = feature_rows()
+    one = train(rows, FAST, threads=1)
+    at_once = train(rows, FAST, threads=4)
+    assert booster_bytes(one.booster) == booster_bytes(at_once.booster)
+    assert one.version == at_once.version
+    assert one.backtest.equals(at_once.backtest)
+    assert one.backtest["model_version"].nunique() == FAST.backtest_origins
+    assert (one.training_start, one.training_end) == (at_once.training_start, at_once.training_end)
 
 
 def test_configured_threads_read_the_compute_config():

@@ -326,7 +326,7 @@ def bench_features(scale: float, workdir: Path) -> list[Measurement]:
 
 
 # The configuration of the scale benchmark, on top of the canonical vars: none. Every
-# series trains XGBoost; the training row budget (var training_row_budget, default 1 M)
+# series trains XGBoost; the training row budget (var training_row_budget, default 300,000)
 # bounds its rows instead. (Until 2026-12-01 a 2% series sample, training_series_share
 # 0.02, kept the four fits in bounds: with every series and no budget, registry_xgboost
 # took 765 s of a 957 s build on the 0.1 panel.)
