@@ -34,3 +34,16 @@
     {%- endif %}
     {{- return(parts[level] | join(" || '|' || ")) -}}
 {% endmacro %}
+
+
+{#- A sum of fractional quantities that does not depend on the order the engine adds the
+    rows in: summed as an exact decimal and returned as a double. A double sum over the
+    same rows differed in the last bits between two builds of the same data on DuckDB
+    (parallel aggregation adds in whatever order the threads finish), which changed
+    Prophet's input, its version hash and its forecasts from one build to the next.
+    Ten decimals: quantities up to 10^27 in total. over: a window (the text inside
+    "over (...)"), or none for a group's sum. -#}
+{% macro exact_sum(expression, over=none) -%}
+    cast(sum(cast({{ expression }} as decimal(38, 10)))
+    {%- if over is not none %} over ({{ over }}){% endif %} as double)
+{%- endmacro %}

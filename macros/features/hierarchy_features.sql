@@ -19,7 +19,7 @@ totals as (
     select
         {{ level_targets }},
         period_end_date,
-        sum(quantity) as {{ measure }}
+        {{ exact_sum('quantity') }} as {{ measure }}
     from gap_filled
     group by {{ level }}, period_end_date
 ),

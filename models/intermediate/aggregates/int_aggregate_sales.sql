@@ -18,7 +18,7 @@ gap_filled as (
         {{ loop.index0 }} as chain_position,
         {{ aggregate_level_id(level) }} as level_id,
         period_end_date,
-        sum(quantity) as quantity,
+        {{ exact_sum('quantity') }} as quantity,
         count(quantity) as reporting_series
     from gap_filled
     group by {{ aggregate_level_id(level) }}, period_end_date

@@ -46,7 +46,7 @@ windowed as (
         gap_filled.item_id,
         gap_filled.category_id,
         gap_filled.department_id,
-        sum(gap_filled.quantity) as series_quantity
+        {{ exact_sum('gap_filled.quantity') }} as series_quantity
     from cutoffs
     inner join gap_filled
         on
@@ -82,7 +82,7 @@ trailing_shares as (
         *,
         coalesce(
             series_quantity / nullif(
-                sum(series_quantity) over (partition by aggregate_level, level_id, cutoff_date),
+                {{ exact_sum('series_quantity', over='partition by aggregate_level, level_id, cutoff_date') }},
                 0
             ),
             0
@@ -117,12 +117,14 @@ last_year as (
 with_totals as (
     select
         *,
-        sum(case when last_year_quantity is null then trailing_share else 0 end) over (
-            partition by aggregate_level, level_id, cutoff_date, horizon_step
-        ) as unseen_share,
-        sum(last_year_quantity) over (
-            partition by aggregate_level, level_id, cutoff_date, horizon_step
-        ) as aggregate_last_year_quantity
+        {{ exact_sum(
+            'case when last_year_quantity is null then trailing_share else 0 end',
+            over='partition by aggregate_level, level_id, cutoff_date, horizon_step'
+        ) }} as unseen_share,
+        {{ exact_sum(
+            'last_year_quantity',
+            over='partition by aggregate_level, level_id, cutoff_date, horizon_step'
+        ) }} as aggregate_last_year_quantity
     from last_year
 ),
 
