@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import duckdb
 import numpy as np
+import pandas as pd
 
 from demandcast.warehouse import to_pandas_where
 
@@ -37,3 +38,20 @@ def test_a_filtered_read_sorts_and_reads_named_doubles_as_float32():
     unsorted = to_pandas_where(relation, "true", ["key", "feature"])
     assert unsorted["feature"].dtype == np.float64
     assert len(unsorted) == 4
+
+
+def test_the_filtered_read_gives_the_types_and_values_of_duckdbs_own_conversion():
+    connection = duckdb.connect()
+    connection.execute(
+        "create table rows as select * from (values"
+        " ('a', date '2024-02-29', 1, true, null::boolean, 1.25::double, 'x', 7::bigint),"
+        " ('b', date '1999-12-31', null, false, true, null::double, null, null::bigint),"
+        " ('c', null::date, 3, true, false, -0.5::double, 'z', 9::bigint)"
+        ") as t (key, day, step, flag, maybe, value, label, count_)"
+    )
+    relation = connection.table("rows")
+    columns = ["key", "day", "step", "flag", "maybe", "value", "label", "count_"]
+    frame = to_pandas_where(relation, "true", columns, order_by=["key"], through_arrow=True)
+    expected = relation.order("key").df()
+    assert {c: str(frame[c].dtype) for c in columns} == {c: str(expected[c].dtype) for c in columns}
+    pd.testing.assert_frame_equal(frame, expected)
