@@ -48,3 +48,13 @@ def test_drift_rows_per_shared_column_and_monitored_features():
             "price",
         ]
     ) == ["quantity_lag_1d", "price"]
+
+
+def test_the_means_do_not_depend_on_the_order_of_the_rows():
+    # A plain float sum loses the 1s next to 1e16, differently in each order.
+    values = pd.DataFrame({"x": [1e16, 1.0, -1e16, 1.0, np.nan]})
+    forward = drift_rows(values, values, ["x"], "feature")
+    backward = drift_rows(values, values.iloc[::-1], ["x"], "feature")
+    assert forward["current_mean"].iloc[0] == 0.5
+    assert backward["current_mean"].iloc[0] == 0.5
+    assert np.isnan(drift_rows(values, values.iloc[[4]], ["x"], "feature")["current_mean"].iloc[0])
