@@ -88,8 +88,8 @@ def _duckdb_frame(rows: Any) -> pd.DataFrame:
     datetime64[us]; boolean and integer columns with nulls as pandas' nullable types.
 
     ``.df()`` peaked at 7.0 GB and took 12.8 s for the 1.37 GB frame XGBoost reads at M5
-    scale (2.86 M rows x 98 columns); Arrow, with each column freed as pandas takes it,
-    4.9 GB and 7.0 s (docs/benchmarks.md, "Issue 16, third steps")."""
+    scale (2.86 M rows x 98 columns); through here, each column freed as pandas takes it,
+    5.0 GB and 8.6 s (docs/benchmarks.md, "Issue 16, third steps")."""
     import pyarrow as pa
 
     table = rows.to_arrow_table()

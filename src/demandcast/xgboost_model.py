@@ -353,15 +353,13 @@ def train(frame: pd.DataFrame, config: ForecastConfig, threads: int = 0) -> Trai
     # backtested on every step.
     sampled = learnable(frame)
     known = frame[TARGET].notna()
+    unscored = ~frame["is_scoring_row"].astype(bool)
     # The final fit's window ends at the latest cut-off it learns from.
-    as_of = frame.loc[~frame["is_scoring_row"].astype(bool), "cutoff_date"].max()
+    as_of = frame.loc[unscored, "cutoff_date"].max()
     windows = [
         (frame["target_date"] <= origin) & in_training_window(frame["cutoff_date"], origin, config)
         for origin in origins
-    ] + [
-        ~frame["is_scoring_row"].astype(bool)
-        & in_training_window(frame["cutoff_date"], as_of, config)
-    ]
+    ] + [unscored & in_training_window(frame["cutoff_date"], as_of, config)]
 
     at_once, nthread = fit_plan(len(windows), threads)
 
@@ -375,12 +373,12 @@ def train(frame: pd.DataFrame, config: ForecastConfig, threads: int = 0) -> Trai
     with ThreadPoolExecutor(max_workers=at_once) as pool:
         futures = {i: pool.submit(fitted, windows[i]) for i in largest_first}
         results = [futures[i].result() for i in range(len(windows))]
+    *origin_fits, (booster, version, target_dates) = results
     backtests = []
-    for origin, (booster, version, _) in zip(origins, results, strict=False):
+    for origin, (origin_booster, origin_version, _) in zip(origins, origin_fits, strict=True):
         test = frame[(frame["cutoff_date"] == origin) & known]
-        backtests.append(_predictions(test, predict(booster, test), version, True))
+        backtests.append(_predictions(test, predict(origin_booster, test), origin_version, True))
     backtest = pd.concat(backtests, ignore_index=True)
-    booster, version, target_dates = results[-1]
     return TrainedForecast(
         booster=booster,
         version=version,
