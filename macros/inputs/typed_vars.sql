@@ -87,7 +87,7 @@
     {% endif %}
     {% for name in ['min_valid_date', 'max_valid_date'] %}
         {% set value = var(name, none) %}
-        {% if value is not none and not modules.re.match('^\d{4}-\d{2}-\d{2}$', value | string) %}
+        {% if value is not none and not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', value | string) %}
             {% do exceptions.raise_compiler_error(
                 "var " ~ name ~ " = '" ~ value ~ "' is not a date written YYYY-MM-DD"
                 ~ (" (or null for the run's date)" if name == 'max_valid_date' else "")) %}

@@ -11,7 +11,7 @@
     {% set as_of = var('as_of_date') %}
     {% if as_of %}
         {% set text = as_of | string %}
-        {% set parts = modules.re.match('^(\d{4})-(\d{2})-(\d{2})$', text) %}
+        {% set parts = modules.re.match('^([0-9]{4})-([0-9]{2})-([0-9]{2})$', text) %}
         {% set is_real_date = false %}
         {% if parts %}
             {% set year, month, day = parts.group(1) | int, parts.group(2) | int, parts.group(3) | int %}

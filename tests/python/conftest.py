@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,13 @@ import pytest
 
 from demandcast.tools.demo_data import DemoConfig, generate_demo_data
 from demandcast.tools.presets import EMPTY_CANONICAL_INPUTS, canonical_vars
-from demandcast.tools.project import PROJECT_DIR, DbtResult, run_dbt
+from demandcast.tools.project import IN_PROCESS_ENV, PROJECT_DIR, DbtResult, run_dbt
+
+# dbt runs inside the test process (and inside the `demandcast` commands the tests
+# start): the same invocation as the command line's, without importing dbt again for each
+# of the suite's builds. The benchmarks' builds, which measure a build's memory, always run
+# dbt in a subprocess.
+os.environ.setdefault(IN_PROCESS_ENV, "1")
 
 SHARED_DATA = PROJECT_DIR.parent / "shared" / "data"
 

@@ -216,7 +216,7 @@ def _build(args: list[str], database: Path, dbt_vars: dict[str, Any], what: str)
     database.unlink(missing_ok=True)
     database.with_name(database.name + ".wal").unlink(missing_ok=True)
     started = time.perf_counter()
-    result = run_dbt(args, database_path=database, dbt_vars=dbt_vars)
+    result = run_dbt(args, database_path=database, dbt_vars=dbt_vars, in_process=False)
     wall = time.perf_counter() - started
     if not result.ok:
         raise RuntimeError(f"dbt {what} failed ({database}):\n{result.output[-4000:]}")

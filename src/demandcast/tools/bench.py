@@ -107,7 +107,9 @@ def bench_build(bench_input: accuracy.BenchInput, workdir: Path) -> list[Measure
     data_dir = bench_input.data_dir
     dbt_vars = bench_input.dbt_vars()
     started = time.perf_counter()
-    result = run_dbt(["build"], database_path=workdir / "bench.duckdb", dbt_vars=dbt_vars)
+    result = run_dbt(
+        ["build"], database_path=workdir / "bench.duckdb", dbt_vars=dbt_vars, in_process=False
+    )
     wall = time.perf_counter() - started
     if not result.ok:
         raise RuntimeError(f"dbt build failed on {data_dir}:\n{result.output[-3000:]}")

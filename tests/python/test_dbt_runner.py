@@ -1,0 +1,43 @@
+"""run_dbt in this process (the test suite's way) and in a subprocess (a user's, and the
+benchmarks') give the same exit code and messages, and the in-process run leaves this
+process as it found it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from demandcast.tools.project import PROJECT_DIR, run_dbt
+
+SEEDS = PROJECT_DIR / "seeds"
+
+pytestmark = pytest.mark.integration
+
+
+def test_in_process_and_subprocess_runs_agree_and_leave_the_process_as_it_was(tmp_path: Path):
+    environment, folder = dict(os.environ), os.getcwd()
+    results = {}
+    for in_process in (True, False):
+        database = tmp_path / f"in_process_{in_process}" / "warehouse.duckdb"
+        results[in_process] = run_dbt(
+            ["run-operation", "no_such_macro"], database_path=database, in_process=in_process
+        )
+        ok = run_dbt(["seed"], database_path=database, in_process=in_process)
+        assert ok.returncode == 0, ok.output[-3000:]
+        # The in-process run closed the database: this process can write it again.
+        with duckdb.connect(str(database)) as connection:
+            tables = {
+                name
+                for (name,) in connection.execute(
+                    "select table_name from duckdb_tables()"
+                ).fetchall()
+            }
+            assert tables >= {seed.stem for seed in SEEDS.glob("*.csv")}, tables
+    inside, outside = results[True], results[False]
+    assert inside.returncode == outside.returncode != 0
+    for result in (inside, outside):
+        assert "no_such_macro" in result.output, result.output[-3000:]
+    assert dict(os.environ) == environment and os.getcwd() == folder
