@@ -9,8 +9,12 @@ DEMO_DATA := data/demo
 FIXTURE_DATA := data/fixtures/small
 DEMO_DB := warehouse/demandcast.duckdb
 TEST_DB := warehouse/test.duckdb
+# The published Parquet set the dashboards read (var bi_publish_path; the demo's by default).
+PUBLISHED ?= warehouse/published
+PORT ?= 8501
+BROWSER_SHOTS := artifacts/browser
 
-.PHONY: demo replay test install demo-data lint pytest dbt-test bench bench-build bench-scale bench-features clean
+.PHONY: demo replay test install demo-data lint pytest dbt-test dashboard browser-check bench bench-build bench-scale bench-features clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +45,31 @@ demo: demo-data
 ## demo data (the planted beverages shift starts 12 weeks before its end), to fill monitoring.
 replay: demo-data
 	$(BIN)/demandcast replay --start 2025-08-13 --end 2025-12-31 --every-days 28
+
+## make dashboard [PUBLISHED=folder] [PORT=8501]: the dashboards on http://127.0.0.1:PORT/,
+## reading only the published Parquet set (default: the demo warehouse's, from make demo).
+dashboard: $(BIN)/.installed
+	$(BIN)/demandcast dashboard --published $(PUBLISHED) --port $(PORT)
+
+## make browser-check [PUBLISHED=folder]: every dashboard page in headless Chromium
+## (installed with apt when missing and run as root); fails on a page error, an empty chart
+## or a blank screenshot. Builds the demo warehouse first when the default folder has no set.
+## Screenshots: $(BROWSER_SHOTS)/ (git-ignored) and docs/dashboards/.
+browser-check: $(BIN)/.installed
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+		else \
+			echo "browser-check needs /usr/bin/chromium and /usr/bin/chromedriver: apt-get install chromium chromium-driver"; \
+			exit 1; \
+		fi; \
+	fi
+	@if [ ! -e $(PUBLISHED)/CURRENT ]; then \
+		if [ "$(PUBLISHED)" = "warehouse/published" ]; then $(MAKE) demo; \
+		else echo "nothing published in $(PUBLISHED) (no CURRENT file): run its dbt build first"; exit 1; fi; \
+	fi
+	$(BIN)/python -m demandcast.tools.browser_check --published $(PUBLISHED) \
+		--out $(BROWSER_SHOTS) --docs docs/dashboards
 
 ## make test: lint, unit tests, integration tests, dbt build with every data and unit test.
 test: lint pytest dbt-test

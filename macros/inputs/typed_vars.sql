@@ -58,6 +58,8 @@
         'freshness_grace_days': whole_non_negative,
         'as_of_min_reporting_share': {'kind': 'number', 'min': 0, 'min_open': true, 'max': 1},
         'as_of_reference_periods': frequency_default,
+        'review_actuals_periods': frequency_default,
+        'dq_quarantine_sample_rows': int_ge_1,
     }) }}
 {% endmacro %}
 

@@ -4,7 +4,8 @@ demandcast.publishing).
 
 The folder is var bi_publish_path, by default ``published/`` beside the DuckDB file; BI
 tools read ``<folder>/current/<table>.parquet``. var bi_publish_keep_versions sets how
-many versions stay. Returns the manifest: one row per published table.
+many versions stay. Returns the manifest: one row per published table. The dashboards
+(``demandcast.dashboard``, models/exposures.yml) read only this set.
 """
 
 from demandcast import model_runs, warehouse
@@ -29,6 +30,18 @@ def model(dbt, session):
         # stops publishing.
         "alert_history": dbt.ref("alert_history"),
         "inventory_recommendations": dbt.ref("inventory_recommendations"),
+        # The forecast review's actuals and store totals, bounded by
+        # var review_actuals_periods.
+        "fct_recent_actuals": dbt.ref("fct_recent_actuals"),
+        "fct_store_recent_actuals": dbt.ref("fct_store_recent_actuals"),
+        "fct_store_forecast_history": dbt.ref("fct_store_forecast_history"),
+        # The data-quality page: bounded by inputs, stores x periods, series, and
+        # var dq_quarantine_sample_rows (never every quarantined row nor missing period).
+        "stg_row_accounting": dbt.ref("stg_row_accounting"),
+        "dq_quarantine_samples": dbt.ref("dq_quarantine_samples"),
+        "dq_store_freshness": dbt.ref("dq_store_freshness"),
+        "dq_store_missing_periods": dbt.ref("dq_store_missing_periods"),
+        "dq_series_completeness": dbt.ref("dq_series_completeness"),
     }
     folder = published_folder(
         warehouse.database_folder(session), dbt.config.get("bi_publish_path") or ""

@@ -18,7 +18,11 @@ from typing import Any
 import duckdb
 
 from demandcast.tools.presets import canonical_vars
-from demandcast.tools.project import PROJECT_DIR, run_dbt
+from demandcast.tools.project import PROJECT_DIR, DbtResult, run_dbt
+
+# What a replay builds at each date: every model and data test, not the dbt unit tests
+# (they do not depend on the date, and run in make test's own build).
+REPLAY_BUILD = ["build", "--exclude-resource-type", "unit_test"]
 
 
 def replay_dates(start: dt.date, end: dt.date, every_days: int) -> list[dt.date]:
@@ -32,6 +36,21 @@ def replay_dates(start: dt.date, end: dt.date, every_days: int) -> list[dt.date]
         for k in range((end - start).days // every_days + 1)
     ]
     return dates if dates[-1] == end else [*dates, end]
+
+
+def build_as_of(
+    database: Path,
+    as_of: dt.date,
+    dbt_vars: dict[str, Any],
+    arguments: Sequence[str] = REPLAY_BUILD,
+) -> DbtResult:
+    """One replay step: ``dbt build`` (``arguments``) of ``database`` with the vars and
+    ``as_of_date`` set to ``as_of``."""
+    return run_dbt(
+        list(arguments),
+        database_path=database,
+        dbt_vars={**dbt_vars, "as_of_date": as_of.isoformat()},
+    )
 
 
 def summary(database: Path) -> str:
@@ -64,11 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     base: dict[str, Any] = canonical_vars(args.data) if args.data else {}
     database = Path(args.database)
     for as_of in replay_dates(args.start, args.end, args.every_days):
-        result = run_dbt(
-            ["build", "--exclude-resource-type", "unit_test"],
-            database_path=database,
-            dbt_vars={**base, "as_of_date": as_of.isoformat()},
-        )
+        result = build_as_of(database, as_of, base)
         if not result.ok:
             print(result.output[-4000:])
             print(f"replay stopped: dbt build as of {as_of} failed")
