@@ -11,13 +11,16 @@ with DuckDB (never through the app's functions).
   the actuals.
 - Empty states: a missing folder, an empty one, a set of an earlier project version.
 - While another process swaps new sets in (keeping 2, so resolved sets get deleted): no
-  page errs and every page's rows come from one set.
+  page errs and every page's rows come from one set. While a real ``dbt build`` rebuilds
+  a copy of the replayed warehouse: every page runs, on the set before it, then on its set.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -46,7 +49,7 @@ from demandcast.dashboard.server import APP, PAGES
 from demandcast.publishing import current_folder, publish, read_manifest
 from demandcast.tools.demo_data import DemoConfig, generate_demo_data
 from demandcast.tools.presets import canonical_vars
-from demandcast.tools.project import PROJECT_DIR
+from demandcast.tools.project import PROJECT_DIR, start_dbt
 from demandcast.tools.replay import build_as_of
 
 # AppTest's timeout per script run: generous for a loaded CI machine.
@@ -743,3 +746,42 @@ def test_pages_read_one_whole_set_while_publishes_swap_new_sets_in(
     assert runs == {"A", "B"}, runs
     published = json.loads((current_folder(folder) / "manifest.json").read_text())
     assert published["run_id"] in {"A", "B"}
+
+
+@REPLAY
+def test_every_page_runs_while_dbt_build_publishes_a_new_set(
+    replayed: tuple[Warehouse, list[dt.date]], tmp_path: Path, app: Any
+):
+    """A copy of the replayed warehouse rebuilt as of its last date by a real ``dbt
+    build`` (another process, holding the DuckDB file), while the pages run in a loop."""
+    warehouse, dates = replayed
+    database = tmp_path / "warehouse.duckdb"
+    shutil.copy(warehouse.path, database)
+    shutil.copytree(published_folder(warehouse), tmp_path / "published", symlinks=True)
+    folder = tmp_path / "published"
+    before = published_view.open_view(folder).run_id
+    dbt_vars = {
+        **canonical_vars(warehouse.path.parent / "data"),
+        "forecast_horizon_periods": REPLAY_HORIZON,
+        **PLANTED_ALERTS,
+        "as_of_date": dates[-1].isoformat(),
+    }
+    build = start_dbt(REPLAY_BUILD, database_path=database, dbt_vars=dbt_vars)
+    shown, page_runs = set(), 0
+    try:
+        while build.poll() is None:
+            name = PAGES[page_runs % len(PAGES)][0]
+            test = app(folder, name)  # asserts that the page raised and showed no error
+            shown |= set(re.findall(r"\(run `([^`]+)`", texts(test)))
+            page_runs += 1
+    finally:
+        output, _ = build.communicate(timeout=900)
+    assert build.returncode == 0, output[-4000:]
+    # The pages ran during the build, on the set published before it (or, after the
+    # swap, on the build's own)...
+    after = published_view.open_view(folder).run_id
+    assert after != before
+    assert page_runs >= len(PAGES) and before in shown <= {before, after}, (page_runs, shown)
+    # ...and the build's own set is whole: every page shows it.
+    for name, _ in PAGES:
+        assert f"(run `{after}`" in texts(app(folder, name)), name
