@@ -10,6 +10,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from demandcast.tools.demo_data import DemoConfig, generate_demo_data
+from demandcast.tools.presets import canonical_vars
 from demandcast.tools.project import PROJECT_DIR, run_dbt
 
 SEEDS = PROJECT_DIR / "seeds"
@@ -18,14 +20,20 @@ pytestmark = pytest.mark.integration
 
 
 def test_in_process_and_subprocess_runs_agree_and_leave_the_process_as_it_was(tmp_path: Path):
+    data = tmp_path / "data"
+    generate_demo_data(data, DemoConfig(n_stores=1, n_items=2, n_days=60, plant_faults=False))
+    dbt_vars = canonical_vars(data)
     environment, folder = dict(os.environ), os.getcwd()
     results = {}
     for in_process in (True, False):
         database = tmp_path / f"in_process_{in_process}" / "warehouse.duckdb"
         results[in_process] = run_dbt(
-            ["run-operation", "no_such_macro"], database_path=database, in_process=in_process
+            ["run-operation", "no_such_macro"],
+            database_path=database,
+            dbt_vars=dbt_vars,
+            in_process=in_process,
         )
-        ok = run_dbt(["seed"], database_path=database, in_process=in_process)
+        ok = run_dbt(["seed"], database_path=database, dbt_vars=dbt_vars, in_process=in_process)
         assert ok.returncode == 0, ok.output[-3000:]
         # The in-process run closed the database: this process can write it again.
         with duckdb.connect(str(database)) as connection:
