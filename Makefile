@@ -8,7 +8,9 @@ export DBT_PROFILES_DIR := $(CURDIR)
 DEMO_DATA := data/demo
 FIXTURE_DATA := data/fixtures/small
 DEMO_DB := warehouse/demandcast.duckdb
-TEST_DB := warehouse/test.duckdb
+# In a folder of its own: a build publishes beside its DuckDB file (published/), and two
+# warehouses must not share a published folder (the demo's is warehouse/published).
+TEST_DB := warehouse/test/test.duckdb
 # The published Parquet set the dashboards read (var bi_publish_path; the demo's by default).
 PUBLISHED ?= warehouse/published
 PORT ?= 8501
@@ -88,6 +90,7 @@ $(FIXTURE_DATA)/faults.json: $(BIN)/.installed src/demandcast/tools/demo_data.py
 
 dbt-test: $(FIXTURE_DATA)/faults.json
 	rm -f $(TEST_DB)
+	mkdir -p $(dir $(TEST_DB))
 	DEMANDCAST_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt build --vars "$$($(BIN)/demandcast vars canonical $(FIXTURE_DATA))"
 	DEMANDCAST_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt docs generate --vars "$$($(BIN)/demandcast vars canonical $(FIXTURE_DATA))"
 
