@@ -458,7 +458,16 @@ REPLAY_HORIZON = 14
 PLANTED_ALERTS = {"alert_psi": -1, "alert_bias": -1, "alert_min_rows": 1}
 # What the pages read, with the data tests on it (the no_alerts gates among them: the
 # planted alerts are warn-level, so publishing goes on, as it would in a scheduled run).
-REPLAY_BUILD = ["build", "--select", "+published_tables", *FULL_BUILD]
+DASHBOARD_BUILD = ["build", "--select", "+published_tables", *FULL_BUILD]
+
+
+def replay_vars(data: Path) -> dict[str, Any]:
+    """The replay panel's vars: its files, the horizon and the planted alerts."""
+    return {
+        **canonical_vars(data),
+        "forecast_horizon_periods": REPLAY_HORIZON,
+        **PLANTED_ALERTS,
+    }
 
 
 @pytest.fixture(scope="session")
@@ -469,14 +478,10 @@ def replayed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Warehouse, list[
     generate_demo_data(root / "data", REPLAY_PANEL)
     last = REPLAY_PANEL.start_date + dt.timedelta(days=REPLAY_PANEL.n_days - 1)
     dates = [last - dt.timedelta(days=REPLAY_HORIZON), last]
-    dbt_vars = {
-        **canonical_vars(root / "data"),
-        "forecast_horizon_periods": REPLAY_HORIZON,
-        **PLANTED_ALERTS,
-    }
+    dbt_vars = replay_vars(root / "data")
     database = root / "warehouse.duckdb"
     for as_of in dates:
-        result = build_as_of(database, as_of, dbt_vars, REPLAY_BUILD)
+        result = build_as_of(database, as_of, dbt_vars, DASHBOARD_BUILD)
         assert result.ok, result.output[-4000:]
     return Warehouse(database, result), dates
 
@@ -760,13 +765,8 @@ def test_every_page_runs_while_dbt_build_publishes_a_new_set(
     shutil.copytree(published_folder(warehouse), tmp_path / "published", symlinks=True)
     folder = tmp_path / "published"
     before = published_view.open_view(folder).run_id
-    dbt_vars = {
-        **canonical_vars(warehouse.path.parent / "data"),
-        "forecast_horizon_periods": REPLAY_HORIZON,
-        **PLANTED_ALERTS,
-        "as_of_date": dates[-1].isoformat(),
-    }
-    build = start_dbt(REPLAY_BUILD, database_path=database, dbt_vars=dbt_vars)
+    dbt_vars = {**replay_vars(warehouse.path.parent / "data"), "as_of_date": dates[-1].isoformat()}
+    build = start_dbt(DASHBOARD_BUILD, database_path=database, dbt_vars=dbt_vars)
     shown, page_runs = set(), 0
     try:
         while build.poll() is None:

@@ -90,6 +90,11 @@ def _scale(colours: Mapping[Any, str] | None) -> Any:
     return alt.Scale(domain=list(colours), range=list(colours.values()))
 
 
+def _nominal_colour(column: str, colours: Mapping[Any, str] | None) -> alt.Color:
+    """Colour by a nominal column (``colours`` as in :func:`_scale`), legend on top."""
+    return alt.Color(f"{column}:N", scale=_scale(colours), legend=alt.Legend(orient="top"))
+
+
 def _title(title: str | None) -> Any:
     return alt.Undefined if title is None else title
 
@@ -242,9 +247,7 @@ def bars(
         "tooltip": [category, alt.Tooltip(f"{value}:Q", format=",.4g"), *tooltip],
     }
     if colour:
-        encoding["color"] = alt.Color(
-            f"{colour}:N", scale=_scale(colours), legend=alt.Legend(orient="top")
-        )
+        encoding["color"] = _nominal_colour(colour, colours)
     return (
         alt.Chart(frame, title=_title(title))
         .mark_bar()
@@ -269,7 +272,7 @@ def dots(
         .encode(
             y=alt.Y(f"{category}:N", title=category),
             x=alt.X(f"{value}:Q", title=value),
-            color=alt.Color(f"{colour}:N", scale=_scale(colours), legend=alt.Legend(orient="top")),
+            color=_nominal_colour(colour, colours),
             tooltip=[category, alt.Tooltip(f"{value}:Q", format=",.4g"), *tooltip],
         )
         .properties(height=BAND, usermeta=SVG)
@@ -312,7 +315,7 @@ def points_over_time(
         .encode(
             x=alt.X(f"{x}:T", title=x),
             y=alt.Y(f"{y}:N", title=y),
-            color=alt.Color(f"{colour}:N", scale=_scale(colours), legend=alt.Legend(orient="top")),
+            color=_nominal_colour(colour, colours),
             tooltip=[alt.Tooltip(f"{x}:T"), f"{y}:N", f"{colour}:N", *tooltip],
         )
         .properties(height=BAND, usermeta=SVG)
