@@ -3,15 +3,16 @@
 Thin by design: the rules (retrain reasons, promotion, pinning) live in
 demandcast.registry, training in demandcast.xgboost_model. Config keys ``xgboost`` and
 ``registry`` in _python_models.yml. Feature rows are read only when a challenger is
-trained, and only those training needs (xgboost_model.TRAINING_ROWS).
+trained, and only those training needs (xgboost_model.TRAINING_ROWS), part by part
+(xgboost_model.RelationRows).
 """
 
 from demandcast import compute, model_runs, warehouse
 from demandcast.xgboost_model import (
     TRAINING_ROWS,
+    RelationRows,
     XGBoostForecaster,
     feature_columns,
-    read_options,
 )
 
 
@@ -48,8 +49,8 @@ def model(dbt, session):
         training_log=training_log,
         config={**dbt.config.get("xgboost"), "training_window_days": window_days},
         registry_config=dbt.config.get("registry"),
+        # Read part by part (the learning rows, then one backtest origin at a time).
         trainer=lambda config: XGBoostForecaster(
-            warehouse.to_pandas_where(features, TRAINING_ROWS, columns, **read_options(columns)),
-            threads,
+            RelationRows(features, TRAINING_ROWS, columns), threads
         ).train(config),
     )

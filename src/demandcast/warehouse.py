@@ -83,6 +83,31 @@ def to_pandas_where(
     return frame.astype(dict.fromkeys(doubles, "float32"))
 
 
+def distinct_values(relation: Any, condition: str, column: str) -> list[Any]:
+    """The distinct non-null values of one column over the rows that meet a SQL
+    condition, in no particular order (a query of its own: nothing else is read)."""
+    where = f'({condition}) and "{column}" is not null'
+    if hasattr(relation, "filter") and hasattr(relation, "project"):
+        rows = relation.filter(where).project(f'"{column}"').distinct()
+    else:
+        rows = relation.where(where).select(column).distinct()
+    return list(to_pandas(rows)[column])
+
+
+def text_columns(relation: Any, names: Collection[str]) -> list[str]:
+    """Those of ``names`` that are text columns of the relation (VARCHAR in DuckDB,
+    string in Spark), in the relation's order."""
+    if hasattr(relation, "types"):
+        kinds = [str(kind) for kind in relation.types]
+    else:
+        kinds = [kind for _, kind in relation.dtypes]
+    return [
+        str(name)
+        for name, kind in zip(relation.columns, kinds, strict=True)
+        if name in names and kind.upper() in {"VARCHAR", "STRING"}
+    ]
+
+
 def _duckdb_frame(rows: Any) -> pd.DataFrame:
     """A DuckDB relation as pandas through Arrow, with the types ``.df()`` gives: dates as
     datetime64[us]; boolean and integer columns with nulls as pandas' nullable types.

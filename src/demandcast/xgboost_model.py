@@ -21,23 +21,24 @@ import os
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 import xgboost as xgb
 
+from demandcast import warehouse
 from demandcast.artifacts import content_hash
 from demandcast.backtests import (
     KEY_COLUMNS,
     OUTPUT_COLUMNS,
     TARGET,
     as_dates,
-    required_origins,
+    choose_origins,
     with_integer_origins,
     with_stored_backtest,
 )
-from demandcast.drift import reference_sample
+from demandcast.drift import REFERENCE_CUTOFFS, reference_sample
 from demandcast.registry import Calibration, Candidate, checked_config
 
 NOT_FEATURES = {
@@ -336,37 +337,184 @@ def fit_plan(fits: int, threads: int) -> tuple[int, int]:
     return at_once, max(1, threads // at_once)
 
 
-def train(frame: pd.DataFrame, config: ForecastConfig, threads: int = 0) -> TrainedForecast:
+class TrainingRows(Protocol):
+    """Where :func:`train` gets its rows: a frame in memory (:class:`FrameRows`) or the
+    feature table in the warehouse (:class:`RelationRows`), read one part at a time so
+    that the backtest origins' rows (most of the rows at scale: every series on every
+    step) never sit in memory beside the rows the fits learn from. Each part comes
+    sorted by the row key (KEY_COLUMNS), as the frame path sorts it, so both give the
+    same versions, boosters and backtests."""
+
+    def categories(self) -> dict[str, list[str]]:
+        """The vocabulary of each text feature over every training row (categories_of)."""
+        ...
+
+    def cutoffs(self, condition: str = "true") -> list[pd.Timestamp]:
+        """The distinct cut-offs of the non-scoring training rows, sorted; ``condition``
+        (a SQL condition, ORIGIN_CUTOFFS or REFERENCE_CUTOFFS_ROWS) narrows them."""
+        ...
+
+    def learning(self) -> pd.DataFrame:
+        """The rows a fit may learn from: not scoring, a known target, LEARNING_FLAGS."""
+        ...
+
+    def at_cutoff(self, cutoff: pd.Timestamp, *, known: bool) -> pd.DataFrame:
+        """The non-scoring training rows at one cut-off (with a known target only, if
+        ``known``)."""
+        ...
+
+    def keys(self) -> pd.DataFrame:
+        """KEY_COLUMNS and the target of every non-scoring training row with a known
+        target: what :func:`data_fingerprint` hashes."""
+        ...
+
+
+# The SQL conditions of the parts of TrainingRows, over int_forecast_features' columns
+# (FrameRows applies the same rules in pandas; tests/python/test_forecasting.py checks
+# that both give the same model).
+LEARNING_ROWS = (
+    "not is_scoring_row and target_quantity is not null and is_training_sample and is_training_step"
+)
+ORIGIN_CUTOFFS = "is_backtest_origin"
+REFERENCE_CUTOFFS_ROWS = "horizon_step = 1"
+
+
+class FrameRows:
+    """TrainingRows over a frame of int_forecast_features' rows (any order; a frame
+    without a LEARNING_FLAGS column learns from every row)."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self._cutoffs = pd.to_datetime(frame["cutoff_date"])
+        self._known = frame[TARGET].notna()
+        self._unscored = ~frame["is_scoring_row"].astype(bool)
+
+    def categories(self) -> dict[str, list[str]]:
+        return categories_of(self.frame)
+
+    def cutoffs(self, condition: str = "true") -> list[pd.Timestamp]:
+        kept = self._unscored.copy()
+        if condition == ORIGIN_CUTOFFS:
+            if "is_backtest_origin" not in self.frame.columns:
+                choose_origins(self.frame, 1)  # the error that names the missing flag
+            kept &= self.frame["is_backtest_origin"].astype(bool)
+        elif condition == REFERENCE_CUTOFFS_ROWS:
+            kept &= self.frame["horizon_step"] == 1
+        elif condition != "true":
+            raise ValueError(f"FrameRows knows no cut-off condition {condition!r}")
+        return sorted(pd.to_datetime(self._cutoffs[kept].unique()))
+
+    def learning(self) -> pd.DataFrame:
+        return self.frame[self._unscored & self._known & learnable(self.frame)]
+
+    def at_cutoff(self, cutoff: pd.Timestamp, *, known: bool) -> pd.DataFrame:
+        rows = self._unscored & (self._cutoffs == cutoff)
+        return self.frame[rows & self._known if known else rows]
+
+    def keys(self) -> pd.DataFrame:
+        return self.frame[self._unscored & self._known][[*KEY_COLUMNS, TARGET]]
+
+
+class RelationRows:
+    """TrainingRows over the feature table in the warehouse (the relation ``dbt.ref``
+    returns), restricted to ``condition`` (registry_xgboost: TRAINING_ROWS). Each part is
+    a query of its own through demandcast.warehouse; only the learning rows and one
+    origin's rows are in memory at a time."""
+
+    def __init__(self, relation: Any, condition: str, columns: Sequence[str]) -> None:
+        self.relation = relation
+        self.condition = condition
+        self.columns = list(columns)
+
+    def _where(self, condition: str) -> str:
+        return f"({self.condition}) and not is_scoring_row and ({condition})"
+
+    def _read(self, condition: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        names = list(columns or self.columns)
+        return warehouse.to_pandas_where(
+            self.relation, self._where(condition), names, **read_options(names)
+        )
+
+    def categories(self) -> dict[str, list[str]]:
+        text = warehouse.text_columns(self.relation, feature_columns(self.columns))
+        return {
+            column: sorted(
+                str(value)
+                for value in warehouse.distinct_values(self.relation, self._where("true"), column)
+                if value is not None
+            )
+            for column in text
+        }
+
+    def cutoffs(self, condition: str = "true") -> list[pd.Timestamp]:
+        found = warehouse.distinct_values(self.relation, self._where(condition), "cutoff_date")
+        return sorted(pd.to_datetime(pd.Series(found, dtype=object)).tolist())
+
+    def learning(self) -> pd.DataFrame:
+        return self._read(LEARNING_ROWS)
+
+    def at_cutoff(self, cutoff: pd.Timestamp, *, known: bool) -> pd.DataFrame:
+        condition = f"cutoff_date = date '{cutoff.date().isoformat()}'"
+        return self._read(f"{condition} and target_quantity is not null" if known else condition)
+
+    def keys(self) -> pd.DataFrame:
+        return self._read("target_quantity is not null", [*KEY_COLUMNS, TARGET])
+
+
+def training_rows(source: pd.DataFrame | TrainingRows) -> TrainingRows:
+    """A frame as FrameRows; TrainingRows as they are."""
+    return FrameRows(source) if isinstance(source, pd.DataFrame) else source
+
+
+def backtest_origins(rows: TrainingRows, count: int) -> list[pd.Timestamp]:
+    """The latest ``count`` flagged origins, latest first (demandcast.backtests' rule
+    over TrainingRows); an error when there is none."""
+    origins = sorted(rows.cutoffs(ORIGIN_CUTOFFS), reverse=True)[:count]
+    if not origins:
+        raise ValueError("no cut-off has a fully known horizon: nothing to backtest")
+    return origins
+
+
+def reference_rows(rows: TrainingRows) -> pd.DataFrame:
+    """The rows the drift reference is sampled from (demandcast.drift.reference_sample):
+    the step-1 rows of the latest REFERENCE_CUTOFFS training cut-offs, in key order."""
+    latest = rows.cutoffs(REFERENCE_CUTOFFS_ROWS)[-REFERENCE_CUTOFFS:]
+    parts = [rows.at_cutoff(cutoff, known=False) for cutoff in latest]
+    recent = pd.concat([part[part["horizon_step"] == 1] for part in parts], ignore_index=True)
+    return recent.sort_values(KEY_COLUMNS, kind="stable", ignore_index=True)
+
+
+def train(
+    source: pd.DataFrame | TrainingRows, config: ForecastConfig, threads: int = 0
+) -> TrainedForecast:
     """Rolling-origin backtests, then the final fit on every row with a known target.
 
     For each backtest origin o: train on rows whose target_date <= o, predict the rows
     with cutoff_date = o. The fits are independent: they run at once on ``threads``
     threads in all (:func:`fit_plan`; 0 = every core). Each fit is deterministic on its
-    own rows, so the result does not depend on how many run at once.
+    own rows, so the result does not depend on how many run at once. The origins' rows
+    are read one origin at a time, after the fits (:class:`TrainingRows`).
     """
-    categories = categories_of(frame)
-    frame = _typed(frame, categories)
-    origins = required_origins(frame, config.backtest_origins)
-    features = feature_columns(frame)
-
-    # Training rows: the sampled series' kept steps (LEARNING_FLAGS); every series is
-    # backtested on every step.
-    sampled = learnable(frame)
-    known = frame[TARGET].notna()
-    unscored = ~frame["is_scoring_row"].astype(bool)
+    rows = training_rows(source)
+    categories = rows.categories()
+    origins = backtest_origins(rows, config.backtest_origins)
     # The final fit's window ends at the latest cut-off it learns from.
-    as_of = frame.loc[unscored, "cutoff_date"].max()
+    as_of = rows.cutoffs()[-1]
+    # The sampled series' kept steps with a known target (LEARNING_FLAGS); every series
+    # is backtested on every step.
+    frame = _typed(rows.learning(), categories)
+    features = feature_columns(frame)
     windows = [
         (frame["target_date"] <= origin) & in_training_window(frame["cutoff_date"], origin, config)
         for origin in origins
-    ] + [unscored & in_training_window(frame["cutoff_date"], as_of, config)]
+    ] + [in_training_window(frame["cutoff_date"], as_of, config)]
 
     at_once, nthread = fit_plan(len(windows), threads)
 
     def fitted(window: pd.Series) -> tuple[xgb.Booster, str, pd.Series]:
-        rows = frame[window & known & sampled]
-        booster = fit(rows, config, nthread)
-        return booster, model_version(config, features, rows), rows["target_date"]
+        learned = frame[window]
+        booster = fit(learned, config, nthread)
+        return booster, model_version(config, features, learned), learned["target_date"]
 
     # The largest fits first, so that the last to finish is a small one.
     largest_first = sorted(range(len(windows)), key=lambda i: -int(windows[i].sum()))
@@ -376,8 +524,9 @@ def train(frame: pd.DataFrame, config: ForecastConfig, threads: int = 0) -> Trai
     *origin_fits, (booster, version, target_dates) = results
     backtests = []
     for origin, (origin_booster, origin_version, _) in zip(origins, origin_fits, strict=True):
-        test = frame[(frame["cutoff_date"] == origin) & known]
+        test = _typed(rows.at_cutoff(origin, known=True), categories)
         backtests.append(_predictions(test, predict(origin_booster, test), origin_version, True))
+        del test
     backtest = pd.concat(backtests, ignore_index=True)
     return TrainedForecast(
         booster=booster,
@@ -442,14 +591,15 @@ class XGBoostForecaster:
     """The global XGBoost model behind the algorithm interface (demandcast.algorithm).
 
     Args:
-        frame: Rows of int_forecast_features: for :meth:`train`, the rows training needs
-            (TRAINING_ROWS); for :meth:`score`, at least the scoring rows.
+        frame: For :meth:`train`, the rows training needs: a frame of int_forecast_features'
+            TRAINING_ROWS, or :class:`RelationRows` over the table (read part by part);
+            for :meth:`score`, a frame with at least the scoring rows.
         threads: XGBoost's nthread while training (demandcast.compute; 0 = every core).
     """
 
     name = "xgboost"
 
-    def __init__(self, frame: pd.DataFrame, threads: int = 0) -> None:
+    def __init__(self, frame: pd.DataFrame | TrainingRows, threads: int = 0) -> None:
         self.frame = frame
         self.threads = threads
 
@@ -457,36 +607,39 @@ class XGBoostForecaster:
         """Train and backtest one configuration (the ``xgboost`` config): a registry
         Candidate."""
         config = ForecastConfig.from_mapping(dict(mapping))
-        trained = train(self.frame, config, self.threads)
-        known = self.frame[self.frame[TARGET].notna() & ~self.frame["is_scoring_row"]]
+        rows = training_rows(self.frame)
+        trained = train(rows, config, self.threads)
         calibration: Calibration = {"categories": trained.categories}
         return Candidate(
             version=trained.version,
             algorithm=self.name,
             config=asdict(config),
             features=trained.features,
-            data_fingerprint=data_fingerprint(known),
+            data_fingerprint=data_fingerprint(rows.keys()),
             training_start=trained.training_start.date(),
             training_end=trained.training_end.date(),
             backtest=trained.backtest,
             calibration=calibration,
             artifact_format="xgboost-ubj",
             artifact=booster_bytes(trained.booster),
-            reference_sample=reference_sample(self.frame, trained.features),
+            reference_sample=reference_sample(reference_rows(rows), trained.features),
         )
 
     def score(self, row: Mapping[str, Any]) -> pd.DataFrame:
         """Backtest rows and the published forecast of a registered version: the stored
         backtests, and the scoring rows predicted by the stored booster."""
+        if not isinstance(self.frame, pd.DataFrame):
+            raise TypeError("XGBoostForecaster scores a frame of scoring rows")
+        frame = self.frame
         features = json.loads(row["features_json"])
-        missing = sorted(set(features) - set(self.frame.columns))
+        missing = sorted(set(features) - set(frame.columns))
         if missing:
             raise ValueError(
                 f"model {row['model_version']} needs features the feature table lacks: {missing}"
             )
         published = score(
             load_booster(row["artifact"]),
-            self.frame[[*[c for c in self.frame.columns if c in NOT_FEATURES], *features]],
+            frame[[*[c for c in frame.columns if c in NOT_FEATURES], *features]],
             version=row["model_version"],
             categories=json.loads(row["calibration_json"])["categories"],
         )

@@ -321,6 +321,43 @@ def test_reading_only_the_training_rows_gives_the_same_model():
     pd.testing.assert_frame_equal(whole.backtest, partial.backtest)
 
 
+def test_reading_part_by_part_from_the_warehouse_gives_the_same_candidate():
+    # registry_xgboost reads the learning rows, then one origin at a time
+    # (RelationRows), instead of every training row at once: the same version, booster,
+    # backtests, fingerprint, vocabularies and drift reference as the whole frame.
+    import duckdb
+
+    from demandcast.drift import reference_sample
+    from demandcast.warehouse import to_pandas_where
+    from demandcast.xgboost_model import TRAINING_ROWS, RelationRows, read_options
+
+    rows = sampled_rows()
+    # Targets not known yet at the latest non-scoring cut-off (as near the as-of date).
+    latest = rows.loc[~rows["is_scoring_row"], "cutoff_date"].max()
+    rows.loc[(rows["cutoff_date"] == latest) & (rows["horizon_step"] > 4), "target_quantity"] = None
+    rows = rows.assign(
+        cutoff_date=rows["cutoff_date"].dt.date, target_date=rows["target_date"].dt.date
+    )
+    relation = duckdb.connect().from_df(rows)
+    columns = list(rows.columns)
+    whole = to_pandas_where(relation, TRAINING_ROWS, columns, **read_options(columns))
+    # Items I1 and I4 are outside the training sample: only the origins' rows name them.
+    assert not whole.loc[whole["is_training_sample"], "item_id"].isin(["I1", "I4"]).any()
+    by_frame = XGBoostForecaster(whole).train(asdict(FAST))
+    by_parts = XGBoostForecaster(RelationRows(relation, TRAINING_ROWS, columns)).train(asdict(FAST))
+    assert by_parts.calibration == by_frame.calibration
+    assert "I4" in by_parts.calibration["categories"]["item_id"]
+    for field in ("version", "data_fingerprint", "artifact", "training_start", "training_end"):
+        assert getattr(by_parts, field) == getattr(by_frame, field), field
+    pd.testing.assert_frame_equal(by_parts.backtest, by_frame.backtest)
+    pd.testing.assert_frame_equal(by_parts.reference_sample, by_frame.reference_sample)
+    # The drift reference is sampled from the whole frame's rows, in the same order.
+    pd.testing.assert_frame_equal(
+        by_parts.reference_sample, reference_sample(whole, by_frame.features)
+    )
+    assert sorted(by_parts.backtest["item_id"].unique()) == sorted(rows["item_id"].unique())
+
+
 def test_every_fit_learns_only_from_its_training_window():
     # 12 weekly cut-offs; a 28-day window. Poisoning the targets of cut-offs older than
     # every fit's window (the earliest origin's included) changes no forecast; poisoning
