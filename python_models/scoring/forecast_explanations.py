@@ -19,6 +19,8 @@ def model(dbt, session):
     scoring = warehouse.to_pandas_where(
         features, "is_scoring_row", columns, **read_options(columns)
     )
+    # On a line of its own: dbt's parser finds the config keys a model reads from these calls.
+    top_features = int(dbt.config.get("explanation_top_features"))
     run_context = dbt.ref("stg_run_context")
     row = model_runs.scoring_version(
         dbt.ref("registry_xgboost"), "xgboost", run_context, dbt.config.get("registry")
@@ -26,6 +28,6 @@ def model(dbt, session):
     return explanations.explain_version(
         scoring,
         row,
-        top_features=int(dbt.config.get("explanation_top_features")),
+        top_features=top_features,
         invocation_id=model_runs.run_context(run_context).invocation_id,
     )
