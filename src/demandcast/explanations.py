@@ -16,6 +16,10 @@ So predicted_quantity = exp(margin) x level for a Tweedie model (margin x level 
 squared error, margin alone without scaling), and a driver's rank says how much it moved
 the row's log forecast away from the bias, in either direction.
 
+Exact TreeSHAP costs O(trees x leaves x depth^2) a row: on the demo data (150 trees of
+depth 6, 13,440 published rows) about 20-30 s on two busy cores, some 300 times the
+prediction itself, and it grows with the rows (:func:`contributions`, ``approximate``).
+
 The dbt model ``forecast_explanations`` reads the scoring rows and the registry's scoring
 version (the booster forecast_xgboost published with) and calls :func:`explain_version`.
 """
@@ -60,12 +64,20 @@ EXPLANATION_COLUMNS = [
 BATCH_ROWS = 50_000
 
 
-def contributions(booster: xgb.Booster, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def contributions(
+    booster: xgb.Booster, frame: pd.DataFrame, *, approximate: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """Each row's feature contributions (rows x features, in the order of
     feature_columns(frame)) and bias (rows), in margin space: bias + the row's
-    contributions = its margin prediction. ``frame`` is typed (typed_rows)."""
+    contributions = its margin prediction. ``frame`` is typed (typed_rows).
+
+    Exact TreeSHAP by default; ``approximate`` (var explanation_approximate) takes
+    XGBoost's ``approx_contribs`` (Saabas: each split's change of the expected value goes
+    to its feature), which adds up to the margin too and is about 100 times faster (demo:
+    13,440 rows in 0.3 s instead of 28 s), but is not a Shapley value: it favours the
+    features split on near the leaves."""
     matrix, _ = booster_input(booster, frame)
-    contribs = booster.predict(matrix, pred_contribs=True)
+    contribs = booster.predict(matrix, pred_contribs=True, approx_contribs=approximate)
     return contribs[:, :-1], contribs[:, -1]
 
 
@@ -108,6 +120,7 @@ def explain(
     version: str,
     top_features: int,
     invocation_id: str = "",
+    approximate: bool = False,
 ) -> pd.DataFrame:
     """The top drivers of each row of a typed frame (typed_rows): at most
     ``top_features`` rows per forecast row, ranked by |contribution| (features with a
@@ -121,7 +134,7 @@ def explain(
     parts = []
     for start in range(0, len(frame), BATCH_ROWS):
         rows = frame.iloc[start : start + BATCH_ROWS].reset_index(drop=True)
-        contribs, bias = contributions(booster, rows)
+        contribs, bias = contributions(booster, rows, approximate=approximate)
         picked = top_drivers(contribs, top_features)
         top = np.take_along_axis(contribs, picked, axis=1)
         margin = margins(booster, rows)
@@ -165,6 +178,7 @@ def explain_version(
     *,
     top_features: int,
     invocation_id: str = "",
+    approximate: bool = False,
 ) -> pd.DataFrame:
     """The top drivers of the published forecast (the scoring rows of frame, rows of
     int_forecast_features) by a registered version (a registry row: its stored booster and
@@ -177,6 +191,7 @@ def explain_version(
         version=str(row["model_version"]),
         top_features=top_features,
         invocation_id=invocation_id,
+        approximate=approximate,
     )
 
 

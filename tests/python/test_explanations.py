@@ -85,19 +85,20 @@ SCALED = replace(
 )
 
 
+@pytest.mark.parametrize("approximate", [False, True], ids=["treeshap", "saabas"])
 @pytest.mark.parametrize("config", [FAST, SCALED], ids=["unscaled", "scaled"])
-def test_contributions_and_bias_add_up_to_the_margin_prediction(config):
+def test_contributions_and_bias_add_up_to_the_margin_prediction(config, approximate):
     rows = promotion_rows()
     row = registry_row(rows, config)
     booster = load_booster(row["artifact"])
     scoring = version_columns(rows[rows["is_scoring_row"]], row)
     typed = typed_rows(scoring, json.loads(row["calibration_json"])["categories"])
-    contribs, bias = contributions(booster, typed)
+    contribs, bias = contributions(booster, typed, approximate=approximate)
     margin = margins(booster, typed)
     assert contribs.shape == (len(typed), len(feature_columns(typed)))
     np.testing.assert_allclose(contribs.sum(axis=1) + bias, margin, atol=1e-4, rtol=0)
     # The table keeps the top drivers only: with the bias and the rest they add up too.
-    explained = explain_version(rows, row, top_features=TOP_FEATURES)
+    explained = explain_version(rows, row, top_features=TOP_FEATURES, approximate=approximate)
     per_row = explained.groupby(["item_id", "horizon_step"]).agg(
         top=("contribution", "sum"),
         bias=("bias", "first"),
