@@ -186,3 +186,16 @@ def test_forecast_explanations_builds_with_the_top_drivers_of_every_published_ro
     for n, ranks, last_rank, gap, residual, same_version in per_row:
         assert 1 <= n <= top_features and ranks == n == last_rank
         assert gap < 1e-6 and residual < 1e-4 and same_version
+    # The margin space the docs describe, with the shipped config (Tweedie, scale_column
+    # quantity_scale, scale_floor 1): predicted_quantity = exp(margin) x level.
+    relative_gap = demo_warehouse.scalar(
+        """
+        select max(abs(explained.predicted_quantity - exp(explained.margin_prediction)
+            * greatest(abs(coalesce(features.quantity_scale, 0)), 1.0))
+            / greatest(explained.predicted_quantity, 1e-9))
+        from forecast_explanations as explained
+        inner join int_forecast_features as features
+            using (store_id, item_id, cutoff_date, horizon_step)
+        """
+    )
+    assert relative_gap < 1e-5
