@@ -87,14 +87,18 @@ checked as (
     from parsed
 ),
 
-later_overlaps as (
-    {#- For each usable row, the first later usable row of the same scenario and series
-        whose window overlaps its own. -#}
+overlapping_pairs as (
+    {#- Each usable row with every later usable row of the same scenario and series whose
+        window overlaps its own. -#}
     select
         earlier.source_file,
         earlier.source_row_number,
-        min(later.source_file || ' row ' || cast(later.source_row_number as {{ dbt.type_string() }}))
-            as overlapping_row
+        later.source_file || ' row ' || cast(later.source_row_number as {{ dbt.type_string() }})
+            as overlapping_row,
+        row_number() over (
+            partition by earlier.source_file, earlier.source_row_number
+            order by later.source_file, later.source_row_number
+        ) as overlap_rank
     from checked as earlier
     inner join checked as later
         on
@@ -111,16 +115,17 @@ later_overlaps as (
                 )
             )
     where earlier.check_reason is null and later.check_reason is null
-    group by earlier.source_file, earlier.source_row_number
 ),
 
 overlap as (
+    {#- The first of them names the row that wins. -#}
     select
         source_file,
         source_row_number,
         overlapping_row,
         'overlapping_scenario_rows' as reason_code
-    from later_overlaps
+    from overlapping_pairs
+    where overlap_rank = 1
 ),
 
 final as (
