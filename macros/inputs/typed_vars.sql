@@ -60,6 +60,8 @@
         'as_of_reference_periods': frequency_default,
         'review_actuals_periods': frequency_default,
         'dq_quarantine_sample_rows': int_ge_1,
+        'explanation_top_features': int_ge_1,
+        'explanation_approximate': {'kind': 'boolean'},
     }) }}
 {% endmacro %}
 

@@ -129,6 +129,10 @@ with_regular as (
     from filled
 ),
 
+{#- One macro derives them, here and for a scenario's price (int_forecast_scenario_features). -#}
+{%- set derived = price_derived_features(
+    'with_regular.price', 'with_regular.regular_price', 'with_regular.previous_price') %}
+
 final as (
     select
         with_regular.store_id,
@@ -136,11 +140,11 @@ final as (
         with_regular.period_end_date,
         with_regular.price,
         with_regular.regular_price,
-        with_regular.price / nullif(with_regular.regular_price, 0) as price_relative_to_regular,
-        with_regular.price - with_regular.previous_price as price_change,
-        greatest(1 - with_regular.price / nullif(with_regular.regular_price, 0), 0) as discount_depth,
+        {{ derived['price_relative_to_regular'] }} as price_relative_to_regular,
+        {{ derived['price_change'] }} as price_change,
+        {{ derived['discount_depth'] }} as discount_depth,
         coalesce(with_regular.is_promotion, false) as is_promotion,
-        with_regular.price < 0.95 * with_regular.regular_price as is_price_cut
+        {{ derived['is_price_cut'] }} as is_price_cut
     from with_regular
     inner join gap_filled
         on

@@ -233,15 +233,28 @@ def fit(train: pd.DataFrame, config: ForecastConfig, threads: int = 0) -> xgb.Bo
     return booster
 
 
-def predict(booster: xgb.Booster, frame: pd.DataFrame) -> np.ndarray:
-    """Point forecasts for the rows of frame (in the target's units)."""
+def booster_input(
+    booster: xgb.Booster, frame: pd.DataFrame
+) -> tuple[xgb.DMatrix, np.ndarray | None]:
+    """What a booster predicts from for the rows of frame: the matrix of its features
+    (those in the target's units divided by each row's level when the booster learned in
+    scaled units, the scaling it carries) and that level (None without scaling). The
+    booster's raw outputs (``output_margin``, ``pred_contribs``) are in those units:
+    :func:`predict` multiplies its predictions back."""
     stored = booster.attr("scaling")
     scaling = json.loads(stored) if stored else {"scale_column": ""}
     columns = feature_columns(frame)
     if not scaling["scale_column"]:
-        return booster.predict(_matrix(frame, columns))
+        return _matrix(frame, columns), None
     scaled, level = _scaled(frame, columns, scaling)
-    return booster.predict(_matrix(scaled, columns)) * level
+    return _matrix(scaled, columns), level
+
+
+def predict(booster: xgb.Booster, frame: pd.DataFrame) -> np.ndarray:
+    """Point forecasts for the rows of frame (in the target's units)."""
+    matrix, level = booster_input(booster, frame)
+    predicted = booster.predict(matrix)
+    return predicted if level is None else predicted * level
 
 
 def read_options(columns: Sequence[str]) -> dict[str, Any]:
@@ -587,6 +600,25 @@ def load_booster(blob: bytes | bytearray | memoryview) -> xgb.Booster:
     return booster
 
 
+def version_columns(frame: pd.DataFrame, row: Mapping[str, Any]) -> pd.DataFrame:
+    """The columns of frame a registered version (a registry row) reads: the keys, labels
+    and flags, then its features in the order its booster expects; an error names the
+    features the frame lacks. Other columns (a scenario's, say) are left out."""
+    features = json.loads(row["features_json"])
+    missing = sorted(set(features) - set(frame.columns))
+    if missing:
+        raise ValueError(
+            f"model {row['model_version']} needs features the feature table lacks: {missing}"
+        )
+    return frame[[*[c for c in frame.columns if c in NOT_FEATURES], *features]]
+
+
+def typed_rows(frame: pd.DataFrame, categories: dict[str, list[str]]) -> pd.DataFrame:
+    """Rows as a booster reads them (:func:`prepare` with a version's vocabulary), sorted
+    by the row key, dates as timestamps: what :func:`score` predicts from."""
+    return _typed(frame, categories)
+
+
 class XGBoostForecaster:
     """The global XGBoost model behind the algorithm interface (demandcast.algorithm).
 
@@ -630,16 +662,9 @@ class XGBoostForecaster:
         backtests, and the scoring rows predicted by the stored booster."""
         if not isinstance(self.frame, pd.DataFrame):
             raise TypeError("XGBoostForecaster scores a frame of scoring rows")
-        frame = self.frame
-        features = json.loads(row["features_json"])
-        missing = sorted(set(features) - set(frame.columns))
-        if missing:
-            raise ValueError(
-                f"model {row['model_version']} needs features the feature table lacks: {missing}"
-            )
         published = score(
             load_booster(row["artifact"]),
-            frame[[*[c for c in frame.columns if c in NOT_FEATURES], *features]],
+            version_columns(self.frame, row),
             version=row["model_version"],
             categories=json.loads(row["calibration_json"])["categories"],
         )

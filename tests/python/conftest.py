@@ -46,6 +46,64 @@ FULL_BUILD: list[str] = ["--exclude-resource-type", "unit_test"]
 # The shared demo build: 420 days, more than a season (364) plus the horizon, so
 # same-period-last-year has values; every optional input present, faults planted.
 DEMO = DemoConfig(n_stores=3, n_items=8, n_days=420, seed=11)
+# What-if scenarios of the shared demo build (var forecast_scenarios; its as-of date is
+# 2024-02-24, so the forecast covers 2024-02-25 .. 2024-03-23): a 25% price cut and a
+# promotion for one series over the whole horizon (the second row), and bad rows for the
+# quarantine: one the planted row overlaps (it comes later, so it wins), an unknown store,
+# an unknown item, an end before the start, a negative price. The seed's example rows
+# (January 2026, the make demo horizon) lie outside this one.
+DEMO_SCENARIOS: list[dict[str, str]] = [
+    {
+        "scenario_name": "spring_promotion",
+        "store_id": "S01",
+        "item_id": "I001",
+        "start_date": "2024-03-01",
+        "end_date": "2024-03-05",
+        "price": "9.99",
+    },
+    {
+        "scenario_name": "spring_promotion",
+        "store_id": "S01",
+        "item_id": "I001",
+        "start_date": "2024-02-25",
+        "end_date": "2024-03-23",
+        "price": "4.27",
+        "is_promotion": "true",
+    },
+    {
+        "scenario_name": "spring_promotion",
+        "store_id": "S09",
+        "item_id": "I001",
+        "start_date": "2024-02-25",
+        "end_date": "2024-03-23",
+        "price": "4.27",
+        "is_promotion": "true",
+    },
+    {
+        "scenario_name": "spring_promotion",
+        "store_id": "S01",
+        "item_id": "I999",
+        "start_date": "2024-02-25",
+        "end_date": "2024-03-01",
+        "is_promotion": "yes",
+    },
+    {
+        "scenario_name": "spring_promotion",
+        "store_id": "S01",
+        "item_id": "I002",
+        "start_date": "2024-03-10",
+        "end_date": "2024-03-01",
+        "is_promotion": "true",
+    },
+    {
+        "scenario_name": "spring_promotion",
+        "store_id": "S01",
+        "item_id": "I003",
+        "start_date": "2024-02-25",
+        "end_date": "2024-03-01",
+        "price": "-2.5",
+    },
+]
 # pytest-xdist group of the tests that read demo_warehouse (pyproject.toml runs
 # --dist loadgroup): one worker runs them all, so the demo is built once per suite.
 DEMO_WAREHOUSE_GROUP = "demo_warehouse"
@@ -102,7 +160,11 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
     generate_demo_data(folder, DEMO)
     database = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
     # Same switched-off optional inputs as the build fixture; the demo sets them all.
-    dbt_vars = {**NO_OPTIONAL_INPUTS, **canonical_vars(folder)}
+    dbt_vars = {
+        **NO_OPTIONAL_INPUTS,
+        **canonical_vars(folder),
+        "forecast_scenarios": DEMO_SCENARIOS,
+    }
     result = run_dbt(["build", *FULL_BUILD], database_path=database, dbt_vars=dbt_vars)
     assert result.ok, result.output[-4000:]
     return Warehouse(database, result)
