@@ -61,7 +61,7 @@
         'review_actuals_periods': frequency_default,
         'dq_quarantine_sample_rows': int_ge_1,
         'explanation_top_features': int_ge_1,
-        'explanation_approximate': {'kind': 'boolean'},
+        'explanation_exact_max_rows': whole_non_negative,
     }) }}
 {% endmacro %}
 

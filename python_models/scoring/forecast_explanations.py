@@ -21,7 +21,7 @@ def model(dbt, session):
     )
     # On a line of its own: dbt's parser finds the config keys a model reads from these calls.
     top_features = int(dbt.config.get("explanation_top_features"))
-    approximate = str(dbt.config.get("explanation_approximate")).strip().lower() == "true"
+    exact_max_rows = int(dbt.config.get("explanation_exact_max_rows"))
     run_context = dbt.ref("stg_run_context")
     row = model_runs.scoring_version(
         dbt.ref("registry_xgboost"), "xgboost", run_context, dbt.config.get("registry")
@@ -30,6 +30,6 @@ def model(dbt, session):
         scoring,
         row,
         top_features=top_features,
-        approximate=approximate,
+        exact_max_rows=exact_max_rows,
         invocation_id=model_runs.run_context(run_context).invocation_id,
     )

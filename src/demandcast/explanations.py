@@ -17,8 +17,11 @@ squared error, margin alone without scaling), and a driver's rank says how much 
 the row's log forecast away from the bias, in either direction.
 
 Exact TreeSHAP costs O(trees x leaves x depth^2) a row: on the demo data (150 trees of
-depth 6, 13,440 published rows) about 20-30 s on two busy cores, some 300 times the
-prediction itself, and it grows with the rows (:func:`contributions`, ``approximate``).
+depth 6, 13,440 published rows) 16 s on one core, some 300 times the prediction itself,
+and it grows with the rows: about 17 minutes for the 853,720 published rows of the M5
+panel. So it is exact up to ``exact_max_rows`` published rows (var
+explanation_exact_max_rows, 20,000) and XGBoost's approximate contributions beyond
+(:func:`contributions`, :func:`method_for`); each row names its ``contribution_method``.
 
 The dbt model ``forecast_explanations`` reads the scoring rows and the registry's scoring
 version (the booster forecast_xgboost published with) and calls :func:`explain_version`.
@@ -56,8 +59,11 @@ EXPLANATION_COLUMNS = [
     "other_contribution",
     "margin_prediction",
     "predicted_quantity",
+    "contribution_method",
     "invocation_id",
 ]
+TREE_SHAP = "tree_shap"
+SAABAS = "saabas"
 # Rows explained per call of pred_contribs: its output is rows x (features + 1) float32,
 # so this bounds the memory of the contributions (50,000 x 100 features: 20 MB) whatever
 # the number of scoring rows.
@@ -71,7 +77,7 @@ def contributions(
     feature_columns(frame)) and bias (rows), in margin space: bias + the row's
     contributions = its margin prediction. ``frame`` is typed (typed_rows).
 
-    Exact TreeSHAP by default; ``approximate`` (var explanation_approximate) takes
+    Exact TreeSHAP by default; ``approximate`` (:func:`method_for`) takes
     XGBoost's ``approx_contribs`` (Saabas: each split's change of the expected value goes
     to its feature), which adds up to the margin too and is about 100 times faster (demo:
     13,440 rows in 0.3 s instead of 28 s), but is not a Shapley value: it favours the
@@ -79,6 +85,14 @@ def contributions(
     matrix, _ = booster_input(booster, frame)
     contribs = booster.predict(matrix, pred_contribs=True, approx_contribs=approximate)
     return contribs[:, :-1], contribs[:, -1]
+
+
+def method_for(rows: int, exact_max_rows: int) -> str:
+    """How the contributions of ``rows`` published rows are computed: exact TreeSHAP up to
+    ``exact_max_rows`` (var explanation_exact_max_rows; 0 = never), Saabas beyond."""
+    if exact_max_rows < 0:
+        raise ValueError(f"explanation_exact_max_rows must be 0 or more, got {exact_max_rows}")
+    return TREE_SHAP if rows <= exact_max_rows else SAABAS
 
 
 def margins(booster: xgb.Booster, frame: pd.DataFrame) -> np.ndarray:
@@ -127,6 +141,7 @@ def explain(
     contribution of exactly 0, never split on for that row, are left out), each with the
     row's bias, the sum of its other features' contributions (bias + the top
     contributions + other_contribution = margin_prediction), its margin and its forecast.
+    Exact TreeSHAP, or Saabas when ``approximate`` (column contribution_method).
     Columns EXPLANATION_COLUMNS; contributions are in margin space (module docstring)."""
     if top_features < 1:
         raise ValueError(f"explanation_top_features must be at least 1, got {top_features}")
@@ -168,6 +183,7 @@ def explain(
         explained.groupby(KEY_COLUMNS, sort=False).cumcount().astype("int32") + 1
     )
     explained["model_version"] = version
+    explained["contribution_method"] = SAABAS if approximate else TREE_SHAP
     explained["invocation_id"] = invocation_id
     return _typed_output(explained)
 
@@ -178,13 +194,15 @@ def explain_version(
     *,
     top_features: int,
     invocation_id: str = "",
-    approximate: bool = False,
+    exact_max_rows: int = 20_000,
 ) -> pd.DataFrame:
     """The top drivers of the published forecast (the scoring rows of frame, rows of
     int_forecast_features) by a registered version (a registry row: its stored booster and
-    vocabulary, as forecast_xgboost scores with them)."""
+    vocabulary, as forecast_xgboost scores with them): exact TreeSHAP up to
+    ``exact_max_rows`` published rows, Saabas beyond (:func:`method_for`)."""
     scoring = version_columns(frame[frame["is_scoring_row"].astype(bool)], row)
     typed = typed_rows(scoring, json.loads(row["calibration_json"])["categories"])
+    approximate = method_for(len(typed), exact_max_rows) == SAABAS
     return explain(
         load_booster(row["artifact"]),
         typed,
@@ -208,6 +226,7 @@ def _typed_output(frame: pd.DataFrame) -> pd.DataFrame:
             "feature_rank": "int32",
             "feature": "string",
             "feature_category": "string",
+            "contribution_method": "string",
             "invocation_id": "string",
             **dict.fromkeys(
                 [

@@ -15,9 +15,12 @@ from test_forecasting import FAST
 
 from demandcast.explanations import (
     EXPLANATION_COLUMNS,
+    SAABAS,
+    TREE_SHAP,
     contributions,
     explain_version,
     margins,
+    method_for,
 )
 from demandcast.xgboost_model import (
     XGBoostForecaster,
@@ -98,7 +101,11 @@ def test_contributions_and_bias_add_up_to_the_margin_prediction(config, approxim
     assert contribs.shape == (len(typed), len(feature_columns(typed)))
     np.testing.assert_allclose(contribs.sum(axis=1) + bias, margin, atol=1e-4, rtol=0)
     # The table keeps the top drivers only: with the bias and the rest they add up too.
-    explained = explain_version(rows, row, top_features=TOP_FEATURES, approximate=approximate)
+    # exact_max_rows 0: always Saabas; above the row count: exact TreeSHAP.
+    explained = explain_version(
+        rows, row, top_features=TOP_FEATURES, exact_max_rows=0 if approximate else len(typed)
+    )
+    assert set(explained["contribution_method"]) == {SAABAS if approximate else TREE_SHAP}
     per_row = explained.groupby(["item_id", "horizon_step"]).agg(
         top=("contribution", "sum"),
         bias=("bias", "first"),
@@ -112,6 +119,23 @@ def test_contributions_and_bias_add_up_to_the_margin_prediction(config, approxim
     np.testing.assert_allclose(
         np.sort(per_row["margin"].to_numpy()), np.sort(margin.astype("float64")), atol=1e-6
     )
+
+
+def test_exact_tree_shap_up_to_the_row_limit_then_saabas():
+    assert method_for(20_000, 20_000) == TREE_SHAP
+    assert method_for(20_001, 20_000) == SAABAS
+    assert method_for(1, 0) == SAABAS
+    with pytest.raises(ValueError, match="explanation_exact_max_rows"):
+        method_for(1, -1)
+    # One row over the limit switches the whole table, and the contributions change with it.
+    rows = promotion_rows()
+    row = registry_row(rows)
+    scoring_rows = int(rows["is_scoring_row"].sum())
+    exact = explain_version(rows, row, top_features=TOP_FEATURES, exact_max_rows=scoring_rows)
+    over = explain_version(rows, row, top_features=TOP_FEATURES, exact_max_rows=scoring_rows - 1)
+    assert set(exact["contribution_method"]) == {TREE_SHAP}
+    assert set(over["contribution_method"]) == {SAABAS}
+    assert len(exact) != len(over) or not np.allclose(exact["contribution"], over["contribution"])
 
 
 def test_a_planted_promotion_is_the_top_driver_of_a_promoted_row():
