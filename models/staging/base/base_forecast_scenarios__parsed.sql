@@ -1,17 +1,33 @@
 {#- One row per scenario row (the forecast_scenarios seed's, then var forecast_scenarios'),
     typed, with the reason it cannot be used that the row itself gives, if any (the
-    reasons that need other tables are base_forecast_scenarios__classified's). -#}
+    reasons that need other tables are base_forecast_scenarios__classified's).
+
+    A build that selects staging without the seed (dbt run, or --select
+    path:models/staging) finds no seed table in a new warehouse: it reads the var's rows
+    only, and says so in the log (dbt build and dbt seed load the seed). -#}
 
 {%- set columns = forecast_scenario_columns() %}
+{%- set seed = ref('forecast_scenarios') %}
+{%- set seed_loaded = not execute or load_relation(seed) is not none %}
+{%- if not seed_loaded %}
+    {%- do log("forecast_scenarios: the seed is not loaded in this warehouse (dbt seed or"
+        ~ " dbt build loads it); reading var forecast_scenarios' rows only", info=true) %}
+{%- endif %}
 
 with
 
 seed_rows as (
     select
         'seeds/forecast_scenarios.csv' as source_file,
+        {%- if seed_loaded %}
         {{ seed_row_number(columns) }} as source_row_number{% for column in columns %},
         {{ column }} as raw_{{ column }}{% endfor %}
-    from {{ ref('forecast_scenarios') }}
+    from {{ seed }}
+        {%- else %}
+        cast(null as {{ dbt.type_bigint() }}) as source_row_number{% for column in columns %},
+        cast(null as {{ dbt.type_string() }}) as raw_{{ column }}{% endfor %}
+    where 1 = 0
+        {%- endif %}
 ),
 
 var_scenarios as (
