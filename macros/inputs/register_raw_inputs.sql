@@ -69,6 +69,22 @@
         ~ 'raw_source string, source_file string, source_row_number bigint, '
         ~ 'kept_rows_before bigint, reason_code string, reason_detail string, raw_line string)'
         ~ ' using ' ~ config.get('file_format', 'parquet')) %}
+    {% do remember_raw_relation('unreadable_rows', 'table') %}
+{% endmacro %}
+
+
+{#- dbt fills its relation cache before this hook runs: on Spark, models then look up
+    raw.<input> (raw_column_or_null) in that cache, so a relation made here is added to it
+    (a first build into an empty warehouse would not see it). DuckDB looks it up afresh. -#}
+{% macro remember_raw_relation(identifier, kind) %}
+    {% do adapter.dispatch('remember_raw_relation', 'demandcast')(identifier, kind) %}
+{% endmacro %}
+
+{% macro default__remember_raw_relation(identifier, kind) %}{% endmacro %}
+
+{% macro spark__remember_raw_relation(identifier, kind) %}
+    {% do adapter.cache_added(api.Relation.create(
+        database=none, schema=schema_var('raw_schema'), identifier=identifier, type=kind)) %}
 {% endmacro %}
 
 
@@ -108,6 +124,7 @@
             ~ (empty_columns | join(', '))
             ~ ', cast(null as ' ~ text_type() ~ ') as _source_file, cast(null as bigint) as _source_row_number'
             ~ ' where 1 = 0') %}
+        {% do remember_raw_relation(input_name, 'view') %}
         {{ return(none) }}
     {% endif %}
 
@@ -133,8 +150,10 @@
     {% set is_parquet = (files[0] | lower).endswith('.parquet') %}
     {#- Every mapped column must exist in every file, under the name the mapping gives. -#}
     {% set all_columns = [] %}
+    {% set columns_by_file = {} %}
     {% for file in files %}
         {% set file_columns = raw_file_columns(input_name, file, is_parquet) %}
+        {% do columns_by_file.update({file: file_columns}) %}
         {% for column in file_columns if column not in all_columns %}
             {% do all_columns.append(column) %}
         {% endfor %}
@@ -177,7 +196,7 @@
     {% if is_parquet %}
         {% do run_query('create view ' ~ view ~ ' as ' ~ parquet_view_sql(files)) %}
     {% else %}
-        {% do load_csv_files(input_name, spec, files, all_columns) %}
+        {% do load_csv_files(input_name, spec, files, all_columns, columns_by_file) %}
     {% endif %}
 {% endmacro %}
 
@@ -208,6 +227,7 @@
     {% if found %}
         {% do run_query('drop ' ~ ('view' if found.is_view else 'table') ~ ' '
             ~ quote_identifier(schema_var('raw_schema')) ~ '.' ~ quote_identifier(input_name)) %}
+        {% do adapter.cache_dropped(found) %}
     {% endif %}
 {% endmacro %}
 
@@ -385,8 +405,8 @@
     row's number counts the rejected rows before it, so _source_row_number is the row's
     position in its file whatever was rejected. DuckDB keeps a scan in file order
     (preserve_insertion_order), so a running number over the scan is that position. -#}
-{% macro load_csv_files(input_name, spec, files, all_columns) %}
-    {% do adapter.dispatch('load_raw_csv_rows', 'demandcast')(input_name, files, all_columns) %}
+{% macro load_csv_files(input_name, spec, files, all_columns, columns_by_file) %}
+    {% do adapter.dispatch('load_raw_csv_rows', 'demandcast')(input_name, files, all_columns, columns_by_file) %}
     {#- Staging quarantines the unreadable rows of its inputs; a file it reads only through
         another (the M5 calendar) must be whole. -#}
     {% if input_name not in staged_inputs() | map(attribute='raw_source') | list %}
@@ -403,7 +423,7 @@
     {% endif %}
 {% endmacro %}
 
-{% macro default__load_raw_csv_rows(input_name, files, all_columns) %}
+{% macro default__load_raw_csv_rows(input_name, files, all_columns, columns_by_file) %}
     {% set table = quote_identifier(schema_var('raw_schema')) ~ '.' ~ quote_identifier(input_name) %}
     {% set column_list = [] %}
     {% for column in all_columns %}{% do column_list.append(quote_identifier(column) ~ ' varchar') %}{% endfor %}
@@ -438,16 +458,17 @@
     cannot be read. Those (a field count other than the header's, or text that does not
     decode: Spark puts U+FFFD in its place) go to raw.unreadable_rows, the rest to
     raw.<input>. -#}
-{% macro spark__load_raw_csv_rows(input_name, files, all_columns) %}
+{% macro spark__load_raw_csv_rows(input_name, files, all_columns, columns_by_file) %}
     {% set table = quote_identifier(schema_var('raw_schema')) ~ '.' ~ quote_identifier(input_name) %}
     {% set column_list = [] %}
     {% for column in all_columns %}{% do column_list.append(quote_identifier(column) ~ ' string') %}{% endfor %}
     {% do run_query('create table ' ~ table ~ ' (' ~ (column_list | join(', '))
         ~ ', _source_file string, _source_row_number bigint) using '
         ~ config.get('file_format', 'parquet')) %}
+    {% do remember_raw_relation(input_name, 'table') %}
     {% set delimiter = var('csv_delimiter', '') or ',' %}
     {% for file in files %}
-        {% set file_columns = raw_file_columns(input_name, file, false) %}
+        {% set file_columns = columns_by_file[file] %}
         {% set schema = [] %}
         {% set decoded_checks = [] %}
         {% for column in file_columns %}
