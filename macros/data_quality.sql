@@ -116,6 +116,15 @@ with recursive spine (period_end_date) as (
 select period_end_date from spine
 {%- endmacro %}
 
+{#- Spark 3.5 has no recursive CTE: a sequence of dates, exploded. -#}
+{% macro spark__period_spine_sql(start_date, end_date, step_days) %}
+select explode(sequence(
+    cast({{ start_date }} as date),
+    cast({{ end_date }} as date),
+    interval {{ step_days }} day
+)) as period_end_date
+{%- endmacro %}
+
 {% macro duckdb__period_spine_sql(start_date, end_date, step_days) %}
 select cast(periods.period_end_date as date) as period_end_date
 from range(

@@ -57,6 +57,11 @@
     {{- dbt.datediff(start_date, end_date, 'day') | trim -}}
 {% endmacro %}
 
+{% macro spark__days_between(start_date, end_date) %}
+    {#- A bigint, as DuckDB's date_diff (Spark's datediff is an int). -#}
+    {{- "cast(datediff(cast(" ~ end_date ~ " as date), cast(" ~ start_date ~ " as date)) as bigint)" -}}
+{% endmacro %}
+
 {% macro duckdb__days_between(start_date, end_date) %}
     {{- "(date_diff('day', " ~ start_date ~ "::timestamp, " ~ end_date ~ "::timestamp))" -}}
 {% endmacro %}

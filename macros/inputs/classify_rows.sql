@@ -127,12 +127,12 @@ final as (
         end as reason_code,
         case
             when ranked.pre_status = 'candidate' and ranked.key_rank > 1
-                then 'kept row ' || cast(ranked.kept_source_row_number as varchar)
+                then 'kept row ' || cast(ranked.kept_source_row_number as {{ text_type() }})
                     || ' of ' || ranked.kept_source_file
             {%- if flag_sparse_tail %}
             when ranked.pre_status = 'beyond_as_of' and not run_context.is_as_of_date_from_var
                 then 'dated after the default as-of date '
-                    || cast(run_context.as_of_date as varchar)
+                    || cast(run_context.as_of_date as {{ text_type() }})
                     || ': too few of the recently reporting series reported in its period'
                     || ' (var as_of_min_reporting_share); set var as_of_date to include it'
             {%- endif %}

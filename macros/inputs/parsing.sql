@@ -23,6 +23,11 @@
     trim({{ expression }}, chr(32) || chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(160))
 {%- endmacro %}
 
+{#- Spark's trim takes the characters to strip in the SQL-standard form only. -#}
+{% macro spark__trim_whitespace(expression) -%}
+    trim(both chr(32) || chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(160) from {{ expression }})
+{%- endmacro %}
+
 
 {#- Trimmed text, null when it is one of the null markers. -#}
 {% macro clean_text(expression) %}
@@ -78,6 +83,46 @@
 {%- endmacro %}
 
 
+{#- Spark: to_date with the strptime format translated to a Java pattern (1- or 2-digit
+    month and day, as DuckDB's strptime reads them). Unparseable text gives null; the
+    profile sets spark.sql.legacy.timeParserPolicy = CORRECTED so that no text raises. -#}
+{% macro spark__parse_date(expression, formats) %}
+    {%- set format_list = [formats] if formats is string else formats -%}
+    coalesce(
+    {%- for fmt in format_list %}
+        to_date({{ expression }}, {{ sql_string(java_date_pattern(fmt)) }}){{ ',' if not loop.last }}
+    {%- endfor %}
+    )
+{%- endmacro %}
+
+{#- A strptime format as a java.time pattern (the directives dates use). -#}
+{% macro java_date_pattern(strptime_format) %}
+    {%- set directives = {'Y': 'y', 'y': 'yy', 'm': 'M', 'd': 'd', 'e': 'd', 'b': 'MMM', 'B': 'MMMM',
+        'j': 'D', 'H': 'H', 'M': 'm', 'S': 's', '%': "'%'"} -%}
+    {%- set parts = [] -%}
+    {%- set state = {'escape': false} -%}
+    {%- for character in strptime_format -%}
+        {%- if state['escape'] -%}
+            {%- if character not in directives -%}
+                {%- do exceptions.raise_compiler_error(
+                    "date_format '" ~ strptime_format ~ "': %" ~ character ~ " has no Spark equivalent here") -%}
+            {%- endif -%}
+            {%- do parts.append(directives[character]) -%}
+            {%- do state.update({'escape': false}) -%}
+        {%- elif character == '%' -%}
+            {%- do state.update({'escape': true}) -%}
+        {%- elif modules.re.match('[A-Za-z]', character) -%}
+            {%- do parts.append("'" ~ character ~ "'") -%}
+        {%- elif character == "'" -%}
+            {%- do parts.append("''") -%}
+        {%- else -%}
+            {%- do parts.append(character) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{- return(parts | join('')) -}}
+{% endmacro %}
+
+
 {% macro parse_number(expression) %}
     {{- return(adapter.dispatch('parse_number', 'demandcast')(expression)) -}}
 {% endmacro %}
@@ -91,6 +136,17 @@
     text is unparseable. -#}
 {% macro duckdb__parse_number(expression) -%}
     case when not contains({{ expression }}, '_') then try_cast({{ expression }} as double) end
+{%- endmacro %}
+
+
+{#- Spark's cast reads more than numbers ("1d", "0x1p3"): only decimal text, optionally
+    signed, with an exponent, or inf / infinity / nan, as DuckDB's try_cast. -#}
+{% macro spark__parse_number(expression) -%}
+    case
+        when {{ expression }} rlike '^ *[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)? *$'
+            or lower(trim({{ expression }})) in ('inf', '+inf', '-inf', 'infinity', '+infinity', '-infinity', 'nan')
+            then cast(trim({{ expression }}) as double)
+    end
 {%- endmacro %}
 
 
@@ -111,6 +167,9 @@
 {% macro default__iso_day_of_week(expression) %}dayofweekiso({{ expression }}){% endmacro %}
 
 {% macro duckdb__iso_day_of_week(expression) %}isodow({{ expression }}){% endmacro %}
+
+{#- Spark's weekday is 0 = Monday. -#}
+{% macro spark__iso_day_of_week(expression) %}(weekday({{ expression }}) + 1){% endmacro %}
 
 
 {#- The raw values of a row as one JSON text, for the quarantine. -#}
@@ -134,6 +193,15 @@
     )) as varchar)
 {%- endmacro %}
 
+{#- Spark's to_json leaves null fields out unless told to keep them. -#}
+{% macro spark__raw_values_json(columns) %}
+    to_json(named_struct(
+    {%- for name in columns %}
+        {{ sql_string(name) }}, {{ name }}{{ ',' if not loop.last }}
+    {%- endfor %}
+    ), map('ignoreNullFields', 'false'))
+{%- endmacro %}
+
 
 {#- A text column of a raw input, or null when the input's raw view has no such column
     (an optional column the file does not have). Looks at the registered view itself, not
@@ -148,7 +216,7 @@
             {{- return(quote_identifier(column)) -}}
         {%- endif -%}
     {%- endif -%}
-    {{- return('cast(null as varchar)') -}}
+    {{- return('cast(null as ' ~ text_type() ~ ')') -}}
 {% endmacro %}
 
 
@@ -163,6 +231,11 @@
 
 {% macro duckdb__has_time_of_day(expression) -%}
     regexp_matches({{ expression }}, '[0-9][ T][0-9]{1,2}:[0-9]{2}')
+{%- endmacro %}
+
+
+{% macro spark__has_time_of_day(expression) -%}
+    ({{ expression }} rlike '[0-9][ T][0-9]{1,2}:[0-9]{2}')
 {%- endmacro %}
 
 

@@ -25,11 +25,20 @@
 {% endmacro %}
 
 
+{#- DuckDB and local Spark read the files themselves: the same checks, engine-specific
+    listing, header reading and loading (the *_raw_* macros below). -#}
 {% macro duckdb__register_raw_inputs() %}
+    {{ return(register_raw_files()) }}
+{% endmacro %}
+
+{% macro spark__register_raw_inputs() %}
+    {{ return(register_raw_files()) }}
+{% endmacro %}
+
+
+{% macro register_raw_files() %}
     {% do run_query('create schema if not exists ' ~ quote_identifier(schema_var('raw_schema'))) %}
-    {% do run_query('create or replace table ' ~ unreadable_rows_table() ~ ' ('
-        ~ 'raw_source varchar, source_file varchar, source_row_number bigint, '
-        ~ 'kept_rows_before bigint, reason_code varchar, reason_detail varchar, raw_line varchar)') %}
+    {% do create_unreadable_rows_table() %}
     {% set registered = [] %}
     {% for input_name, spec in input_contract().items() %}
         {% if spec['format'] == var('input_format') %}
@@ -38,6 +47,44 @@
         {% endif %}
     {% endfor %}
     {{ return('select ' ~ (registered | length) ~ ' as raw_inputs_registered') }}
+{% endmacro %}
+
+
+{#- raw.unreadable_rows, empty: filled by load_csv_files, one row per line the reader
+    could not read. -#}
+{% macro create_unreadable_rows_table() %}
+    {{ return(adapter.dispatch('create_unreadable_rows_table', 'demandcast')()) }}
+{% endmacro %}
+
+{% macro default__create_unreadable_rows_table() %}
+    {% do run_query('create or replace table ' ~ unreadable_rows_table() ~ ' ('
+        ~ 'raw_source varchar, source_file varchar, source_row_number bigint, '
+        ~ 'kept_rows_before bigint, reason_code varchar, reason_detail varchar, raw_line varchar)') %}
+{% endmacro %}
+
+{#- Spark replaces only v2 (Delta) tables: drop, then create. -#}
+{% macro spark__create_unreadable_rows_table() %}
+    {% do run_query('drop table if exists ' ~ unreadable_rows_table()) %}
+    {% do run_query('create table ' ~ unreadable_rows_table() ~ ' ('
+        ~ 'raw_source string, source_file string, source_row_number bigint, '
+        ~ 'kept_rows_before bigint, reason_code string, reason_detail string, raw_line string)'
+        ~ ' using ' ~ config.get('file_format', 'parquet')) %}
+    {% do remember_raw_relation('unreadable_rows', 'table') %}
+{% endmacro %}
+
+
+{#- dbt fills its relation cache before this hook runs: on Spark, models then look up
+    raw.<input> (raw_column_or_null) in that cache, so a relation made here is added to it
+    (a first build into an empty warehouse would not see it). DuckDB looks it up afresh. -#}
+{% macro remember_raw_relation(identifier, kind) %}
+    {% do adapter.dispatch('remember_raw_relation', 'demandcast')(identifier, kind) %}
+{% endmacro %}
+
+{% macro default__remember_raw_relation(identifier, kind) %}{% endmacro %}
+
+{% macro spark__remember_raw_relation(identifier, kind) %}
+    {% do adapter.cache_added(api.Relation.create(
+        database=none, schema=schema_var('raw_schema'), identifier=identifier, type=kind)) %}
 {% endmacro %}
 
 
@@ -70,27 +117,27 @@
         {#- Not provided: an empty view with the mapped columns keeps staging uniform. -#}
         {% set empty_columns = [] %}
         {% for canonical, column in mapping.items() if column and canonical != 'exclude' %}
-            {% do empty_columns.append('cast(null as varchar) as ' ~ quote_identifier(column)) %}
+            {% do empty_columns.append('cast(null as ' ~ text_type() ~ ') as ' ~ quote_identifier(column)) %}
         {% endfor %}
         {% do drop_raw_relation(input_name) %}
         {% do run_query('create view ' ~ view ~ ' as select '
             ~ (empty_columns | join(', '))
-            ~ ', cast(null as varchar) as _source_file, cast(null as bigint) as _source_row_number'
+            ~ ', cast(null as ' ~ text_type() ~ ') as _source_file, cast(null as bigint) as _source_row_number'
             ~ ' where 1 = 0') %}
+        {% do remember_raw_relation(input_name, 'view') %}
         {{ return(none) }}
     {% endif %}
 
     {#- Which files does the path match, and are any of them empty? -#}
-    {% set listing = run_query('select filename, size from read_blob(' ~ sql_string(path)
-        ~ ') order by filename') if glob_matches(path) else none %}
-    {% if listing is none or (listing.rows | length) == 0 %}
+    {% set listing = raw_file_listing(path) %}
+    {% if listing is none or (listing | length) == 0 %}
         {% do exceptions.raise_compiler_error(
             "Input file not found: var " ~ path_var ~ " = '" ~ path ~ "' matches no file "
             ~ "(relative paths are read from the directory dbt runs in). Fix the path, e.g. "
             ~ "dbt build --vars '{" ~ path_var ~ ": path/to/" ~ input_name ~ ".csv}'") %}
     {% endif %}
     {% set files = [] %}
-    {% for row in listing.rows %}
+    {% for row in listing %}
         {% if row['size'] == 0 %}
             {% do exceptions.raise_compiler_error(
                 "Input file '" ~ row['filename'] ~ "' (var " ~ path_var ~ ") is empty (0 bytes): "
@@ -103,13 +150,10 @@
     {% set is_parquet = (files[0] | lower).endswith('.parquet') %}
     {#- Every mapped column must exist in every file, under the name the mapping gives. -#}
     {% set all_columns = [] %}
+    {% set columns_by_file = {} %}
     {% for file in files %}
-        {% set described = run_query('describe select * from '
-            ~ raw_reader(input_name, [file], is_parquet)) %}
-        {% set file_columns = described.columns['column_name'].values() | list %}
-        {% if not is_parquet %}
-            {% do check_unique_header(input_name, file, file_columns) %}
-        {% endif %}
+        {% set file_columns = raw_file_columns(input_name, file, is_parquet) %}
+        {% do columns_by_file.update({file: file_columns}) %}
         {% for column in file_columns if column not in all_columns %}
             {% do all_columns.append(column) %}
         {% endfor %}
@@ -152,7 +196,7 @@
     {% if is_parquet %}
         {% do run_query('create view ' ~ view ~ ' as ' ~ parquet_view_sql(files)) %}
     {% else %}
-        {% do load_csv_files(input_name, spec, files, all_columns) %}
+        {% do load_csv_files(input_name, spec, files, all_columns, columns_by_file) %}
     {% endif %}
 {% endmacro %}
 
@@ -165,12 +209,121 @@
 
 {#- Drop raw.<input> whatever it is now: a view (Parquet, an absent input) or a table (CSV). -#}
 {% macro drop_raw_relation(input_name) %}
+    {% do adapter.dispatch('drop_raw_relation', 'demandcast')(input_name) %}
+{% endmacro %}
+
+{% macro default__drop_raw_relation(input_name) %}
     {% set found = run_query("select table_type from information_schema.tables where table_schema = "
         ~ sql_string(var('raw_schema')) ~ " and table_name = " ~ sql_string(input_name)) %}
     {% for row in found.rows %}
         {% set kind = 'view' if row[0] == 'VIEW' else 'table' %}
         {% do run_query('drop ' ~ kind ~ ' ' ~ quote_identifier(schema_var('raw_schema')) ~ '.' ~ quote_identifier(input_name)) %}
     {% endfor %}
+{% endmacro %}
+
+{#- Spark has no information_schema (3.5): the relation's type from the catalog. -#}
+{% macro spark__drop_raw_relation(input_name) %}
+    {% set found = adapter.get_relation(database=none, schema=schema_var('raw_schema'), identifier=input_name) %}
+    {% if found %}
+        {% do run_query('drop ' ~ ('view' if found.is_view else 'table') ~ ' '
+            ~ quote_identifier(schema_var('raw_schema')) ~ '.' ~ quote_identifier(input_name)) %}
+        {% do adapter.cache_dropped(found) %}
+    {% endif %}
+{% endmacro %}
+
+
+{#- The files a path or glob matches, sorted by name: a list of {filename, size}. -#}
+{% macro raw_file_listing(path) %}
+    {{ return(adapter.dispatch('raw_file_listing', 'demandcast')(path)) }}
+{% endmacro %}
+
+{% macro default__raw_file_listing(path) %}
+    {% if not glob_matches(path) %}{{ return([]) }}{% endif %}
+    {% set listing = run_query('select filename, size from read_blob(' ~ sql_string(path) ~ ') order by filename') %}
+    {% set files = [] %}
+    {% for row in listing.rows %}{% do files.append({'filename': row['filename'], 'size': row['size']}) %}{% endfor %}
+    {{ return(files) }}
+{% endmacro %}
+
+{#- Spark's binaryFile source lists a glob (its content column is never read). A path that
+    matches nothing stops the run with Spark's own "Path does not exist" error. Names are
+    given back the way the var spells them (relative paths stay relative), like DuckDB's
+    glob: Spark itself reports absolute file: URIs. -#}
+{% macro spark__raw_file_listing(path) %}
+    {% set listing = run_query('select path, length from binaryFile.' ~ quote_identifier(path) ~ ' order by path') %}
+    {% set files = [] %}
+    {% for row in listing.rows %}
+        {% do files.append({'filename': spark_path_as_given(path, row['path']), 'size': row['length']}) %}
+    {% endfor %}
+    {{ return(files | sort(attribute='filename')) }}
+{% endmacro %}
+
+{#- A file: URI that Spark listed for `pattern`, spelled like the pattern: absolute for an
+    absolute pattern, else relative from the pattern's first folder (its fixed prefix up
+    to the first glob character). -#}
+{% macro spark_path_as_given(pattern, uri) %}
+    {% set absolute = modules.re.sub('^file:(//)?', '', uri) %}
+    {% if pattern.startswith('/') %}{{ return(absolute) }}{% endif %}
+    {% set fixed = modules.re.split('[*?\\[{]', pattern)[0] %}
+    {% set folder = fixed[:fixed.rfind('/') + 1] %}
+    {% if not folder %}{{ return(absolute.split('/')[-1]) }}{% endif %}
+    {% set at = absolute.rfind('/' ~ folder) %}
+    {{ return(absolute[at + 1:] if at >= 0 else absolute) }}
+{% endmacro %}
+
+
+{#- The column names of one input file, as its reader names them. -#}
+{% macro raw_file_columns(input_name, file, is_parquet) %}
+    {{ return(adapter.dispatch('raw_file_columns', 'demandcast')(input_name, file, is_parquet)) }}
+{% endmacro %}
+
+{% macro default__raw_file_columns(input_name, file, is_parquet) %}
+    {% set described = run_query('describe select * from ' ~ raw_reader(input_name, [file], is_parquet)) %}
+    {% set file_columns = described.columns['column_name'].values() | list %}
+    {% if not is_parquet %}
+        {% do check_unique_header(input_name, file, file_columns) %}
+    {% endif %}
+    {{ return(file_columns) }}
+{% endmacro %}
+
+{#- Spark: the header line itself, read as a row (header = false), so a repeated name is
+    seen as it is. Parquet inputs are not read on Spark yet (issue 17 phase 1: CSV). -#}
+{% macro spark__raw_file_columns(input_name, file, is_parquet) %}
+    {% if is_parquet %}
+        {% do exceptions.raise_compiler_error(
+            "Input '" ~ input_name ~ "' is Parquet ('" ~ file ~ "'): the Spark target reads CSV inputs "
+            ~ "only for now (README, Spark). Convert it to CSV, or build it on DuckDB.") %}
+    {% endif %}
+    {% do run_query('create or replace temporary view demandcast_header using csv options ('
+        ~ spark_csv_options(input_name, file, header=false) ~ ')') %}
+    {% set header = run_query('select * from demandcast_header limit 1') %}
+    {% set names = [] %}
+    {% for name in (header.rows[0].values() | list if header.rows | length else []) %}
+        {% do names.append(name if name is not none else '_c' ~ loop.index0) %}
+    {% endfor %}
+    {% set seen = {} %}
+    {% for name in names %}
+        {% set key = name | lower | trim %}
+        {% if key in seen %}
+            {% do raise_repeated_header(input_name, file, name, seen[key], loop.index) %}
+        {% endif %}
+        {% do seen.update({key: loop.index}) %}
+    {% endfor %}
+    {{ return(names) }}
+{% endmacro %}
+
+
+{#- The options of Spark's CSV reader for one input file, every column as text; the CSV
+    dialect of DuckDB's reader: a doubled quote escapes a quote. csv_delimiter '' (detect)
+    reads commas: Spark does not detect delimiters. -#}
+{% macro spark_csv_options(input_name, file, header=true) %}
+    {% set java_encodings = {'utf-8': 'UTF-8', 'utf-16': 'UTF-16', 'latin-1': 'ISO-8859-1'} %}
+    {% set encoding = csv_encoding_of(input_name) %}
+    {{ return("path " ~ sql_string(file)
+        ~ ", header " ~ sql_string('true' if header else 'false')
+        ~ ", sep " ~ sql_string(var('csv_delimiter', '') or ',')
+        ~ ", encoding " ~ sql_string(java_encodings.get(encoding, encoding))
+        ~ ", quote '\"', escape '\"', mode 'PERMISSIVE'") }}
 {% endmacro %}
 
 
@@ -195,13 +348,17 @@
     {% for name in names %}
         {% set key = (name or '') | lower | trim %}
         {% if key in seen %}
-            {% do exceptions.raise_compiler_error(
-                "File '" ~ file ~ "' (input '" ~ input_name ~ "', var " ~ input_contract()[input_name]['path_var']
-                ~ ") has two columns named '" ~ name ~ "' (columns " ~ seen[key] ~ " and " ~ loop.index
-                ~ " of its header): which one holds the data is ambiguous. Rename one of them in the file.") %}
+            {% do raise_repeated_header(input_name, file, name, seen[key], loop.index) %}
         {% endif %}
         {% do seen.update({key: loop.index}) %}
     {% endfor %}
+{% endmacro %}
+
+{% macro raise_repeated_header(input_name, file, name, first_position, second_position) %}
+    {% do exceptions.raise_compiler_error(
+        "File '" ~ file ~ "' (input '" ~ input_name ~ "', var " ~ input_contract()[input_name]['path_var']
+        ~ ") has two columns named '" ~ name ~ "' (columns " ~ first_position ~ " and " ~ second_position
+        ~ " of its header): which one holds the data is ambiguous. Rename one of them in the file.") %}
 {% endmacro %}
 
 
@@ -248,7 +405,25 @@
     row's number counts the rejected rows before it, so _source_row_number is the row's
     position in its file whatever was rejected. DuckDB keeps a scan in file order
     (preserve_insertion_order), so a running number over the scan is that position. -#}
-{% macro load_csv_files(input_name, spec, files, all_columns) %}
+{% macro load_csv_files(input_name, spec, files, all_columns, columns_by_file) %}
+    {% do adapter.dispatch('load_raw_csv_rows', 'demandcast')(input_name, files, all_columns, columns_by_file) %}
+    {#- Staging quarantines the unreadable rows of its inputs; a file it reads only through
+        another (the M5 calendar) must be whole. -#}
+    {% if input_name not in staged_inputs() | map(attribute='raw_source') | list %}
+        {% set lost = run_query('select source_file, source_row_number, reason_code from '
+            ~ unreadable_rows_table() ~ ' where raw_source = ' ~ sql_string(input_name)
+            ~ ' order by 1, 2 limit 1') %}
+        {% if lost.rows | length %}
+            {% do exceptions.raise_compiler_error(
+                "Row " ~ lost.rows[0][1] ~ " of file '" ~ lost.rows[0][0] ~ "' (var " ~ spec['path_var']
+                ~ ") cannot be read (" ~ lost.rows[0][2] ~ "), and input '" ~ input_name
+                ~ "' must be whole: fix the row" ~ (", or set csv_encodings: {" ~ input_name ~ ": <encoding>}"
+                if lost.rows[0][2] == 'undecodable_row' else "") ~ ".") %}
+        {% endif %}
+    {% endif %}
+{% endmacro %}
+
+{% macro default__load_raw_csv_rows(input_name, files, all_columns, columns_by_file) %}
     {% set table = quote_identifier(schema_var('raw_schema')) ~ '.' ~ quote_identifier(input_name) %}
     {% set column_list = [] %}
     {% for column in all_columns %}{% do column_list.append(quote_identifier(column) ~ ' varchar') %}{% endfor %}
@@ -275,20 +450,93 @@
             ~ 'on rows._kept_position > cumulative.kept_rows_before') %}
     {% endfor %}
     {% do run_query('drop table if exists temp.demandcast_file_rows') %}
-    {#- Staging quarantines the unreadable rows of its inputs; a file it reads only through
-        another (the M5 calendar) must be whole. -#}
-    {% if input_name not in staged_inputs() | map(attribute='raw_source') | list %}
-        {% set lost = run_query('select source_file, source_row_number, reason_code from '
-            ~ unreadable_rows_table() ~ ' where raw_source = ' ~ sql_string(input_name)
-            ~ ' order by 1, 2 limit 1') %}
-        {% if lost.rows | length %}
-            {% do exceptions.raise_compiler_error(
-                "Row " ~ lost.rows[0][1] ~ " of file '" ~ lost.rows[0][0] ~ "' (var " ~ spec['path_var']
-                ~ ") cannot be read (" ~ lost.rows[0][2] ~ "), and input '" ~ input_name
-                ~ "' must be whole: fix the row" ~ (", or set csv_encodings: {" ~ input_name ~ ": <encoding>}"
-                if lost.rows[0][2] == 'undecodable_row' else "") ~ ".") %}
-        {% endif %}
-    {% endif %}
+{% endmacro %}
+
+{#- Spark: each file is read once (cached) with every column as text and the reader's
+    malformed-record column, numbered in scan order: a small file is one split, read in
+    file order, so the number is the row's position in its file, counting the rows that
+    cannot be read. Those (a field count other than the header's, or text that does not
+    decode: Spark puts U+FFFD in its place) go to raw.unreadable_rows, the rest to
+    raw.<input>. -#}
+{% macro spark__load_raw_csv_rows(input_name, files, all_columns, columns_by_file) %}
+    {% set table = quote_identifier(schema_var('raw_schema')) ~ '.' ~ quote_identifier(input_name) %}
+    {% set column_list = [] %}
+    {% for column in all_columns %}{% do column_list.append(quote_identifier(column) ~ ' string') %}{% endfor %}
+    {% do run_query('create table ' ~ table ~ ' (' ~ (column_list | join(', '))
+        ~ ', _source_file string, _source_row_number bigint) using '
+        ~ config.get('file_format', 'parquet')) %}
+    {% do remember_raw_relation(input_name, 'table') %}
+    {% set delimiter = var('csv_delimiter', '') or ',' %}
+    {% for file in files %}
+        {% set file_columns = columns_by_file[file] %}
+        {% set schema = [] %}
+        {% set decoded_checks = [] %}
+        {% for column in file_columns %}
+            {% do schema.append(quote_identifier(column) ~ ' string') %}
+            {% do decoded_checks.append('coalesce(instr(' ~ quote_identifier(column) ~ ", '\\uFFFD'), 0) > 0") %}
+        {% endfor %}
+        {% do run_query('create or replace temporary view demandcast_file_rows ('
+            ~ (schema | join(', ')) ~ ', _demandcast_malformed_line string) using csv options ('
+            ~ spark_csv_options(input_name, file)
+            ~ ", columnNameOfCorruptRecord '_demandcast_malformed_line')") %}
+        {% do run_query('cache table demandcast_numbered_rows as select *, '
+            ~ '(' ~ (decoded_checks | join(' or ')) ~ ') as _demandcast_is_undecodable, '
+            ~ 'row_number() over (order by _demandcast_scan_position) as _source_row_number '
+            ~ 'from (select *, monotonically_increasing_id() as _demandcast_scan_position from demandcast_file_rows)') %}
+        {% set targets = [] %}
+        {% for column in all_columns %}
+            {% do targets.append((quote_identifier(column) if column in file_columns
+                else 'cast(null as string)') ~ ' as ' ~ quote_identifier(column)) %}
+        {% endfor %}
+        {% do run_query('insert into ' ~ table ~ ' select ' ~ (targets | join(', ')) ~ ', '
+            ~ sql_string(file) ~ ' as _source_file, _source_row_number from demandcast_numbered_rows '
+            ~ 'where _demandcast_malformed_line is null and not _demandcast_is_undecodable') %}
+        {% set quoted_columns = [] %}
+        {% for column in file_columns %}{% do quoted_columns.append(quote_identifier(column)) %}{% endfor %}
+        {% do run_query('insert into ' ~ unreadable_rows_table() ~ ' '
+            ~ spark_unreadable_rows_sql(input_name, file, file_columns | length, delimiter, quoted_columns)) %}
+        {% do run_query('uncache table demandcast_numbered_rows') %}
+        {% do run_query('drop view if exists demandcast_numbered_rows') %}
+    {% endfor %}
+{% endmacro %}
+
+{#- The rows of one file Spark could not read, with the reasons of DuckDB's loader
+    (unreadable_rows_sql). Fields are counted by splitting the line on the delimiter
+    (quotes aside); Spark keeps no finer error per row. -#}
+{% macro spark_unreadable_rows_sql(input_name, file, header_fields, delimiter, quoted_columns) %}
+    {% set sql %}
+        with rejected as (
+            select
+                _source_row_number as source_row_number,
+                _demandcast_is_undecodable as is_undecodable,
+                size(split(_demandcast_malformed_line, {{ sql_string(modules.re.escape(delimiter)) }}, -1)) as field_count,
+                coalesce(_demandcast_malformed_line,
+                    concat_ws({{ sql_string(delimiter) }}, {{ quoted_columns | join(', ') }})) as raw_line
+            from demandcast_numbered_rows
+            where _demandcast_malformed_line is not null or _demandcast_is_undecodable
+        )
+        select
+            {{ sql_string(input_name) }} as raw_source,
+            {{ sql_string(file) }} as source_file,
+            source_row_number,
+            source_row_number - row_number() over (order by source_row_number) as kept_rows_before,
+            case
+                when is_undecodable then 'undecodable_row'
+                when field_count > {{ header_fields }} then 'extra_fields'
+                when field_count < {{ header_fields }} then 'too_few_fields'
+                else 'unreadable_row'
+            end as reason_code,
+            case
+                when is_undecodable then {{ sql_string('not valid ' ~ csv_encoding_of(input_name)
+                    ~ ' text: set var csv_encodings: {' ~ input_name
+                    ~ ': <encoding>} (e.g. latin-1) if the file is written in another encoding') }}
+                else concat('CSV reader: ', cast(field_count as string), ' fields, the header has ',
+                    {{ sql_string(header_fields) }})
+            end as reason_detail,
+            raw_line
+        from rejected
+    {% endset %}
+    {{ return(sql) }}
 {% endmacro %}
 
 

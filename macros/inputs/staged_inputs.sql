@@ -48,14 +48,14 @@
         from {{ relation }})
     {%- else -%}
         (select
-            cast(null as varchar) as input_name,
-            cast(null as varchar) as raw_source,
-            cast(null as varchar) as source_file,
+            cast(null as {{ text_type() }}) as input_name,
+            cast(null as {{ text_type() }}) as raw_source,
+            cast(null as {{ text_type() }}) as source_file,
             cast(null as bigint) as source_row_number,
             cast(null as bigint) as kept_rows_before,
-            cast(null as varchar) as reason_code,
-            cast(null as varchar) as reason_detail,
-            cast(null as varchar) as raw_line
+            cast(null as {{ text_type() }}) as reason_code,
+            cast(null as {{ text_type() }}) as reason_detail,
+            cast(null as {{ text_type() }}) as raw_line
         where 1 = 0)
     {%- endif -%}
 {% endmacro %}

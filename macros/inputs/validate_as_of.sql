@@ -51,6 +51,11 @@
     {{ return([]) }}
 {% endmacro %}
 
+{% macro spark__input_file_names(path) %}
+    {% if not path %}{{ return([]) }}{% endif %}
+    {{ return(raw_file_listing(path) | map(attribute='filename') | list) }}
+{% endmacro %}
+
 {% macro duckdb__input_file_names(path) %}
     {% if not path %}{{ return([]) }}{% endif %}
     {% set found = run_query('select file from glob(' ~ sql_string(path) ~ ') order by file') %}

@@ -55,3 +55,5 @@
 {% macro default__type_double() %}double precision{% endmacro %}
 
 {% macro bigquery__type_double() %}float64{% endmacro %}
+
+{% macro spark__type_double() %}double{% endmacro %}

@@ -79,7 +79,7 @@ final as (
         store_id,
         period_end_date,
         {%- for name in variables %}
-        last_value({{ exogenous_column_name(name) }} ignore nulls) over (
+        {{ last_value_ignore_nulls(exogenous_column_name(name)) }} over (
             partition by store_id order by period_end_date
             rows between unbounded preceding and current row
         ) as {{ exogenous_column_name(name) }},

@@ -107,11 +107,11 @@ filled as (
         store_id,
         item_id,
         period_end_date,
-        last_value(price ignore nulls) over (
+        {{ last_value_ignore_nulls("price") }} over (
             partition by store_id, item_id order by period_end_date
             rows between unbounded preceding and current row
         ) as price,
-        last_value(is_promotion ignore nulls) over (
+        {{ last_value_ignore_nulls("is_promotion") }} over (
             partition by store_id, item_id order by period_end_date
             rows between unbounded preceding and current row
         ) as is_promotion

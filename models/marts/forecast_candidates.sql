@@ -108,7 +108,7 @@ combination as (
         horizon_step,
         min(target_date) as target_date,
         'combination' as model_name,
-        'combination-' || string_agg(model_name, '+' order by model_name) as model_version,
+        'combination-' || {{ ordered_string_agg('model_name', "'+'") }} as model_version,
         bool_or(is_backtest) as is_backtest,
         avg(predicted_quantity) as predicted_quantity
     from models

@@ -55,12 +55,18 @@ current_run as (
         on dq_metrics.invocation_id = run_context.invocation_id
 ),
 
-previous_run as (
-    select dq_metrics.*
+earlier_runs as (
+    select
+        dq_metrics.*,
+        dense_rank() over (order by dq_metrics.run_started_at desc) as run_rank
     from dq_metrics
     inner join run_context
         on dq_metrics.run_started_at < run_context.run_started_at
-    qualify dense_rank() over (order by dq_metrics.run_started_at desc) = 1
+),
+
+previous_run as (
+    select * from earlier_runs
+    where run_rank = 1
 ),
 
 {#- The union's later branches take their column names from the first. #}
@@ -69,7 +75,7 @@ alerts as ( -- noqa: disable=AL03
     select
         'accuracy_degradation' as alert_type,
         'live WAPE / backtest WAPE' as metric_name,
-        model_name || ' ' || model_version || ' origin ' || cast(forecast_origin_date as varchar) as scope,
+        model_name || ' ' || model_version || ' origin ' || cast(forecast_origin_date as {{ text_type() }}) as scope,
         algorithm,
         model_version,
         live_to_backtest_wape_ratio as observed_value,
@@ -83,7 +89,7 @@ alerts as ( -- noqa: disable=AL03
     select
         'forecast_bias',
         'bias (sum error / sum |actual|)',
-        model_name || ' ' || model_version || ' origin ' || cast(forecast_origin_date as varchar),
+        model_name || ' ' || model_version || ' origin ' || cast(forecast_origin_date as {{ text_type() }}),
         algorithm,
         model_version,
         bias,
@@ -103,7 +109,7 @@ alerts as ( -- noqa: disable=AL03
         drift.psi,
         {{ number_var('alert_psi') }},
         'The ' || drift.subject || ' ' || drift.name || ' moved away from the training reference (KS '
-        || cast(round(drift.ks_statistic, 3) as varchar) || '): retrain on recent data.',
+        || cast(round(drift.ks_statistic, 3) as {{ text_type() }}) || '): retrain on recent data.',
         true
     from drift
     inner join run_context
@@ -116,8 +122,8 @@ alerts as ( -- noqa: disable=AL03
         'null_rate',
         'share of rows missing or unreadable',
         input_name || '.' || scope,
-        cast(null as varchar),
-        cast(null as varchar),
+        cast(null as {{ text_type() }}),
+        cast(null as {{ text_type() }}),
         metric_value,
         {{ number_var('alert_null_rate') }},
         'Fix the feed: the rows are quarantined in stg_quarantined_rows with their reason.',
@@ -129,8 +135,8 @@ alerts as ( -- noqa: disable=AL03
         'row_count_drop',
         'raw rows vs the previous run',
         current_run.input_name,
-        cast(null as varchar),
-        cast(null as varchar),
+        cast(null as {{ text_type() }}),
+        cast(null as {{ text_type() }}),
         current_run.metric_value / nullif(previous_run.metric_value, 0),
         1 - {{ number_var('alert_row_count_drop') }},
         'Far fewer rows arrived than last run: check that every file was delivered.',
@@ -149,8 +155,8 @@ alerts as ( -- noqa: disable=AL03
         'stale_data',
         'days since the store''s latest sales',
         store_id,
-        cast(null as varchar),
-        cast(null as varchar),
+        cast(null as {{ text_type() }}),
+        cast(null as {{ text_type() }}),
         lag_days,
         allowed_lag_days,
         'The store''s sales stopped arriving: its forecasts rest on old data.',

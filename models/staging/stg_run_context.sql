@@ -145,11 +145,11 @@ sparse_tail as (
         as_of_date says otherwise; named here so they are not silently ignored. -#}
     select
         sum(classified_periods.row_count) as sparse_tail_rows,
-        {{ dbt.listagg(
+        {{ ordered_string_agg(
             "cast(classified_periods.latest_sales_date as " ~ dbt.type_string() ~ ")",
             "', '",
-            "order by classified_periods.latest_sales_date",
-            10) }} as sparse_tail_dates
+            order_by="classified_periods.latest_sales_date",
+            limit=10) }} as sparse_tail_dates
     from classified_periods
     cross join default_as_of
     where classified_periods.latest_sales_date > default_as_of.reported_sales_date

@@ -34,7 +34,7 @@ candidate_versions as (
 final_version as (
     select
         'final' as model_name,
-        {{ dbt.listagg('model_version', "'+'", 'order by model_version') }} as model_version
+        {{ ordered_string_agg('model_version', "'+'") }} as model_version
     from (
         select distinct model_version
         from selection
@@ -52,7 +52,7 @@ scales as (
 ),
 
 final_rows as (
-    select candidates.* replace ('final' as model_name)
+    select {{ star_replace(ref('forecast_candidates'), 'candidates', {'model_name': "'final'"}) }}
     from candidates
     inner join selection
         on

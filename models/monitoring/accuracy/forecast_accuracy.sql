@@ -13,13 +13,22 @@ scored_history as (
     select * from {{ ref('published_forecast_actuals') }}
 ),
 
+ranked_scales as (
+    select
+        store_id,
+        item_id,
+        mase_scale,
+        row_number() over (partition by store_id, item_id order by cutoff_date desc) as scale_rank
+    from {{ ref('int_series_scale') }}
+),
+
 latest_scales as (
     select
         store_id,
         item_id,
         mase_scale
-    from {{ ref('int_series_scale') }}
-    qualify row_number() over (partition by store_id, item_id order by cutoff_date desc) = 1
+    from ranked_scales
+    where scale_rank = 1
 ),
 
 registry as (

@@ -16,10 +16,11 @@ ranked as (
     select
         input_name,
         reason_code,
-        row_number() over (
+        {#- bigint on every engine (Spark's row_number is an int). #}
+        cast(row_number() over (
             partition by input_name, reason_code
             order by source_file, source_row_number, raw_values
-        ) as sample_rank,
+        ) as bigint) as sample_rank,
         source_file,
         source_row_number,
         reason_detail,

@@ -1,7 +1,9 @@
+{#- Every run adds rows of its own invocation_id only, so appending them is the same as
+    delete+insert; Spark has no delete+insert on Parquet tables (merge needs Delta). -#}
 {{ config(
     materialized='incremental',
     unique_key=['invocation_id', 'metric_name', 'input_name', 'scope'],
-    incremental_strategy='delete+insert',
+    incremental_strategy=('append' if target.type == 'spark' else 'delete+insert'),
     on_schema_change='append_new_columns',
 ) }}
 

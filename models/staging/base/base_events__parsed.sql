@@ -20,9 +20,9 @@ renamed as (
         date as raw_event_date,
         event_name_{{ slot }} as raw_event_name,
         event_type_{{ slot }} as raw_event_type,
-        cast(null as varchar) as raw_locale_level,
-        cast(null as varchar) as raw_locale_name,
-        cast(null as varchar) as raw_is_transferred
+        cast(null as {{ text_type() }}) as raw_locale_level,
+        cast(null as {{ text_type() }}) as raw_locale_name,
+        cast(null as {{ text_type() }}) as raw_is_transferred
     from calendar
     where {{ clean_text('event_name_' ~ slot) }} is not null
     {{ 'union all' if not loop.last }}

@@ -69,7 +69,7 @@ renamed as (
         {{ quote_identifier(columns['store_id']) }} as raw_store_id,
         {%- else %}
         {#- A global series (oil prices): no store key, it applies to every store. #}
-        cast(null as varchar) as raw_store_id,
+        cast(null as {{ text_type() }}) as raw_store_id,
         {%- endif %}
         lower(variable_name) as variable_name,
         raw_value
@@ -81,13 +81,13 @@ renamed as (
     ))
     {%- else %}
     select
-        cast(null as varchar) as source_file,
+        cast(null as {{ text_type() }}) as source_file,
         cast(null as bigint) as source_row_number,
         false as has_extra_fields,
-        cast(null as varchar) as raw_observation_date,
-        cast(null as varchar) as raw_store_id,
-        cast(null as varchar) as variable_name,
-        cast(null as varchar) as raw_value
+        cast(null as {{ text_type() }}) as raw_observation_date,
+        cast(null as {{ text_type() }}) as raw_store_id,
+        cast(null as {{ text_type() }}) as variable_name,
+        cast(null as {{ text_type() }}) as raw_value
     from source
     where 1 = 0
     {%- endif %}

@@ -47,7 +47,7 @@ final as (
             when has_extra_fields then 'extra_fields'
             when item_id is null then 'null_key'
         end as key_rejection_reason,
-        cast(null as varchar) as value_rejection_reason
+        cast(null as {{ text_type() }}) as value_rejection_reason
     from cleaned
 )
 

@@ -26,7 +26,7 @@ renamed as (
         prices.store_id as raw_store_id,
         prices.item_id as raw_item_id,
         prices.sell_price as raw_price,
-        cast(null as varchar) as raw_is_promotion
+        cast(null as {{ text_type() }}) as raw_is_promotion
     from prices
     left join calendar_weeks
         on prices.wm_yr_wk = calendar_weeks.wm_yr_wk

@@ -39,7 +39,7 @@ renamed as (
         unpivoted.store_id as raw_store_id,
         unpivoted.item_id as raw_item_id,
         unpivoted.raw_quantity,
-        cast(null as varchar) as raw_is_holiday
+        cast(null as {{ text_type() }}) as raw_is_holiday
     from unpivoted
     left join calendar
         on unpivoted.day_column = calendar.d
@@ -50,7 +50,7 @@ renamed as (
 {{ canonical_renamed(
     'sales',
     replaced={} if sales_have_item_column() else {'item_id': sql_string(var('store_only_item_id'))},
-    extra_columns={'raw_day_column': 'cast(null as varchar)'}
+    extra_columns={'raw_day_column': 'cast(null as ' ~ text_type() ~ ')'}
 ) }}
 
 {%- endif %}

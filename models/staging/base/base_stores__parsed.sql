@@ -10,9 +10,9 @@ with
         'raw_store_id': 'store_id',
         'raw_store_name': 'store_id',
         'raw_region': 'state_id',
-        'raw_city': 'cast(null as varchar)',
-        'raw_store_type': 'cast(null as varchar)',
-        'raw_store_size': 'cast(null as varchar)'
+        'raw_city': 'cast(null as ' ~ text_type() ~ ')',
+        'raw_store_type': 'cast(null as ' ~ text_type() ~ ')',
+        'raw_store_size': 'cast(null as ' ~ text_type() ~ ')'
     },
     group_by=['store_id', 'state_id']
 ) }}
