@@ -357,7 +357,7 @@ def test_a_reader_in_a_loop_never_errors_nor_sees_a_mixed_set_during_a_build(
             errors.append(f"{view.name}: read {counts}, manifest {published_counts}")
         versions.add(view.name)
         time.sleep(0.05)
-    output = build.stdout.read() if build.stdout else ""
+    output = build.wait()
     assert build.returncode == 0, output[-4000:]
     assert reads > 50, f"only {reads} reads during the build"
     assert not errors, errors[:5]

@@ -775,7 +775,7 @@ def test_every_page_runs_while_dbt_build_publishes_a_new_set(
             shown |= set(re.findall(r"\(run `([^`]+)`", texts(test)))
             page_runs += 1
     finally:
-        output, _ = build.communicate(timeout=900)
+        output = build.wait(timeout=900)
     assert build.returncode == 0, output[-4000:]
     # The pages ran during the build, on the set published before it (or, after the
     # swap, on the build's own)...

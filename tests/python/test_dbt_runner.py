@@ -5,6 +5,8 @@ process as it found it."""
 from __future__ import annotations
 
 import os
+import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -12,7 +14,7 @@ import pytest
 
 from demandcast.tools.demo_data import DemoConfig, generate_demo_data
 from demandcast.tools.presets import canonical_vars
-from demandcast.tools.project import PROJECT_DIR, run_dbt
+from demandcast.tools.project import PROJECT_DIR, run_dbt, start_background
 
 SEEDS = PROJECT_DIR / "seeds"
 
@@ -49,3 +51,18 @@ def test_in_process_and_subprocess_runs_agree_and_leave_the_process_as_it_was(tm
     for result in (inside, outside):
         assert "no_such_macro" in result.output, result.output[-3000:]
     assert dict(os.environ) == environment and os.getcwd() == folder
+
+
+def test_a_background_command_with_more_output_than_a_pipe_holds_runs_to_its_end():
+    # A pipe holds 64 KB: a build whose log outgrew it, started with its output piped and
+    # read only at its end, waited on its own writes for ever (the BI publishing test).
+    size = 1_000_000
+    background = start_background(
+        [sys.executable, "-c", f"import sys; sys.stdout.write('x' * {size}); print('done')"]
+    )
+    deadline = time.monotonic() + 60
+    while background.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert background.poll() == 0, "the command did not end: its output blocked it"
+    output = background.wait()
+    assert output == "x" * size + "done\n"

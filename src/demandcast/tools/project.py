@@ -16,11 +16,12 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 PROJECT_DIR = Path(__file__).resolve().parents[3]
 # Set to 1 to run dbt in this process by default (see the module docstring).
@@ -86,18 +87,48 @@ def dbt_invocation(
     return args, env, target.resolve()
 
 
-def start_dbt(command: list[str], **options: Any) -> subprocess.Popen[str]:
-    """Start one dbt command in the background (same options as run_dbt); output is
-    captured."""
+@dataclass
+class BackgroundDbt:
+    """A dbt command running in another process (:func:`start_dbt`). Its output goes to a
+    file, not a pipe: a pipe nobody reads while the build runs fills at 64 KB, and the
+    build then waits on its own log line for ever."""
+
+    process: subprocess.Popen[bytes]
+    log: IO[str]
+
+    def poll(self) -> int | None:
+        """The exit code once the command has ended, else None."""
+        return self.process.poll()
+
+    @property
+    def returncode(self) -> int | None:
+        return self.process.returncode
+
+    def wait(self, timeout: float | None = None) -> str:
+        """Wait for the command to end (at most ``timeout`` seconds) and return its
+        output (stdout and stderr)."""
+        self.process.wait(timeout)
+        self.log.seek(0)
+        output = self.log.read()
+        self.log.close()
+        return output
+
+
+def start_dbt(command: list[str], **options: Any) -> BackgroundDbt:
+    """Start one dbt command in the background (same options as run_dbt); its output is
+    kept in a temporary file (:meth:`BackgroundDbt.wait` returns it)."""
     args, env, _ = dbt_invocation(command, **options)
-    return subprocess.Popen(
-        args,
-        cwd=options.get("project_dir", PROJECT_DIR),
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    return start_background(args, cwd=options.get("project_dir", PROJECT_DIR), env=env)
+
+
+def start_background(
+    args: list[str], *, cwd: str | Path | None = None, env: dict[str, str] | None = None
+) -> BackgroundDbt:
+    """Start a command in the background, its output (stdout and stderr) to a temporary
+    file."""
+    log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115 (closed by wait)
+    process = subprocess.Popen(args, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    return BackgroundDbt(process, log)
 
 
 def run_dbt(
