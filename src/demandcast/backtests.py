@@ -42,6 +42,25 @@ def no_forecast() -> pd.DataFrame:
     return frame.astype({c: dtypes.get(c, "float64") for c in OUTPUT_COLUMNS})
 
 
+def typed_output(frame: pd.DataFrame, columns: list[str], types: Mapping[str, str]) -> pd.DataFrame:
+    """``columns`` of a per-row output keyed by KEY_COLUMNS (explanations, scenarios) with
+    ``types``, cutoff_date and target_date as dates; with no rows the dates are Arrow
+    dates, so the warehouse types them DATE (as no_forecast)."""
+    out = frame[columns].copy()
+    for column in ("cutoff_date", "target_date"):
+        out[column] = pd.to_datetime(out[column]).dt.date
+    out = out.astype(dict(types))
+    if out.empty:
+        out = out.astype({"cutoff_date": "date32[pyarrow]", "target_date": "date32[pyarrow]"})
+    return out
+
+
+def empty_output(columns: list[str], types: Mapping[str, str]) -> pd.DataFrame:
+    """No rows: ``columns`` with their warehouse types (typed_output)."""
+    empty = pd.DataFrame({column: pd.Series([], dtype=object) for column in columns})
+    return typed_output(empty, columns, types)
+
+
 def with_integer_origins(mapping: dict[str, Any]) -> dict[str, Any]:
     """A config mapping with ``backtest_origins`` as an integer (dbt renders the var into
     the config as text)."""

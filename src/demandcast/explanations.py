@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 import xgboost as xgb
 
-from demandcast.backtests import KEY_COLUMNS
+from demandcast.backtests import KEY_COLUMNS, empty_output, typed_output
 from demandcast.xgboost_model import (
     booster_input,
     feature_columns,
@@ -62,6 +62,28 @@ EXPLANATION_COLUMNS = [
     "contribution_method",
     "invocation_id",
 ]
+EXPLANATION_TYPES = {
+    "store_id": "string",
+    "item_id": "string",
+    "horizon_step": "int32",
+    "model_version": "string",
+    "feature_rank": "int32",
+    "feature": "string",
+    "feature_category": "string",
+    "contribution_method": "string",
+    "invocation_id": "string",
+    **dict.fromkeys(
+        [
+            "feature_value",
+            "contribution",
+            "bias",
+            "other_contribution",
+            "margin_prediction",
+            "predicted_quantity",
+        ],
+        "float64",
+    ),
+}
 TREE_SHAP = "tree_shap"
 SAABAS = "saabas"
 # Rows explained per call of pred_contribs: its output is rows x (features + 1) float32,
@@ -214,39 +236,10 @@ def explain_version(
 
 
 def _typed_output(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame[EXPLANATION_COLUMNS].copy()
-    for column in ("cutoff_date", "target_date"):
-        out[column] = pd.to_datetime(out[column]).dt.date
-    return out.astype(
-        {
-            "store_id": "string",
-            "item_id": "string",
-            "horizon_step": "int32",
-            "model_version": "string",
-            "feature_rank": "int32",
-            "feature": "string",
-            "feature_category": "string",
-            "contribution_method": "string",
-            "invocation_id": "string",
-            **dict.fromkeys(
-                [
-                    "feature_value",
-                    "contribution",
-                    "bias",
-                    "other_contribution",
-                    "margin_prediction",
-                    "predicted_quantity",
-                ],
-                "float64",
-            ),
-        }
-    )
+    return typed_output(frame, EXPLANATION_COLUMNS, EXPLANATION_TYPES)
 
 
 def no_explanations() -> pd.DataFrame:
     """The output when nothing is explained (no trained model): no rows, the columns
     EXPLANATION_COLUMNS with their warehouse types."""
-    empty = pd.DataFrame({column: pd.Series([], dtype=object) for column in EXPLANATION_COLUMNS})
-    out = _typed_output(empty)
-    # Empty date columns as Arrow dates, so the warehouse types them DATE (backtests.no_forecast).
-    return out.astype({"cutoff_date": "date32[pyarrow]", "target_date": "date32[pyarrow]"})
+    return empty_output(EXPLANATION_COLUMNS, EXPLANATION_TYPES)

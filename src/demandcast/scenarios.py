@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from demandcast.backtests import KEY_COLUMNS
+from demandcast.backtests import KEY_COLUMNS, empty_output, typed_output
 from demandcast.xgboost_model import load_booster, predict, typed_rows, version_columns
 
 SCENARIO_COLUMNS = [
@@ -38,6 +38,26 @@ SCENARIO_COLUMNS = [
     "lift_ratio",
     "invocation_id",
 ]
+SCENARIO_TYPES = {
+    "scenario_name": "string",
+    "store_id": "string",
+    "item_id": "string",
+    "horizon_step": "int32",
+    "model_version": "string",
+    "is_overridden": "bool",
+    "scenario_price": "float64",
+    "scenario_is_promotion": "boolean",
+    "invocation_id": "string",
+    **dict.fromkeys(
+        [
+            "base_predicted_quantity",
+            "scenario_predicted_quantity",
+            "lift_quantity",
+            "lift_ratio",
+        ],
+        "float64",
+    ),
+}
 # The columns of int_forecast_scenario_prices that say which scenario a row is in and
 # what it sets, and the price features it gives every row (int_price_features' columns).
 SCENARIO_FIELDS = ["scenario_name", "is_overridden", "scenario_price", "scenario_is_promotion"]
@@ -146,36 +166,10 @@ def scenario_forecast(
 
 
 def _typed_output(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame[SCENARIO_COLUMNS].copy()
-    for column in ("cutoff_date", "target_date"):
-        out[column] = pd.to_datetime(out[column]).dt.date
-    return out.astype(
-        {
-            "scenario_name": "string",
-            "store_id": "string",
-            "item_id": "string",
-            "horizon_step": "int32",
-            "model_version": "string",
-            "is_overridden": "bool",
-            "scenario_price": "float64",
-            "scenario_is_promotion": "boolean",
-            "invocation_id": "string",
-            **dict.fromkeys(
-                [
-                    "base_predicted_quantity",
-                    "scenario_predicted_quantity",
-                    "lift_quantity",
-                    "lift_ratio",
-                ],
-                "float64",
-            ),
-        }
-    )
+    return typed_output(frame, SCENARIO_COLUMNS, SCENARIO_TYPES)
 
 
 def no_scenarios() -> pd.DataFrame:
     """The output when nothing is re-scored (no scenario, or no trained model): no rows,
     the columns SCENARIO_COLUMNS with their warehouse types."""
-    empty = pd.DataFrame({column: pd.Series([], dtype=object) for column in SCENARIO_COLUMNS})
-    out = _typed_output(empty)
-    return out.astype({"cutoff_date": "date32[pyarrow]", "target_date": "date32[pyarrow]"})
+    return empty_output(SCENARIO_COLUMNS, SCENARIO_TYPES)
