@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 import xgboost as xgb
 
-from demandcast.backtests import KEY_COLUMNS, empty_output, typed_output
+from demandcast.backtests import KEY_COLUMNS, compact, empty_output, typed_output
 from demandcast.xgboost_model import (
     booster_input,
     feature_columns,
@@ -177,10 +177,13 @@ def explain(
         margin = margins(booster, rows)
         numeric, text = _values(rows, columns, picked)
         ranks = picked.shape[1]
+        # Features with a contribution of exactly 0 are left out; ranks count the drivers
+        # kept, 1 .. n without gaps, per row (a cumulative count along the row).
+        kept = top != 0
         part = pd.DataFrame(
             {
                 **{key: np.repeat(rows[key].to_numpy(), ranks) for key in KEY_COLUMNS},
-                "feature_rank": np.tile(np.arange(1, ranks + 1), len(rows)),
+                "feature_rank": np.cumsum(kept, axis=1, dtype="int32").ravel(),
                 "feature": np.asarray(columns, dtype=object)[picked].ravel(),
                 "feature_value": numeric.ravel(),
                 "feature_category": text.ravel(),
@@ -196,14 +199,11 @@ def explain(
                 ),
             }
         )
-        parts.append(part[part["contribution"] != 0])
+        # Compact per batch: the text columns as Arrow strings before the batches add up.
+        parts.append(compact(part[kept.ravel()], EXPLANATION_TYPES))
     if not parts:
         return no_explanations()
     explained = pd.concat(parts, ignore_index=True)
-    # Ranks count the drivers kept: 1 .. n without gaps once zeros are left out.
-    explained["feature_rank"] = (
-        explained.groupby(KEY_COLUMNS, sort=False).cumcount().astype("int32") + 1
-    )
     explained["model_version"] = version
     explained["contribution_method"] = SAABAS if approximate else TREE_SHAP
     explained["invocation_id"] = invocation_id
