@@ -38,6 +38,9 @@ N)): sum_{i,j} r_ij^2 = |G|_F^2 / T^2 and sum_{i,j} sum_t (z_ti z_tj)^2 = sum_t 
 less the diagonal terms i = j, halved. Memory is O((T + m) N): at M5 scale (30,490 series,
 84 samples, 81 aggregates) about 40 MB, where a dense W would take 7.5 GB.
 
+Each cut-off's W is estimated on the nodes that cut-off has (the shrinkage intensity
+depends on which nodes take part), as hierarchicalforecast would on that hierarchy.
+
 A node without a residual at a sample (a series launched after that origin, a period whose
 data did not arrive) gets its own mean residual there, so it adds nothing to the
 covariance; a node with no residual at all has variance 0, i.e. ``ridge``: its base
@@ -268,8 +271,12 @@ class ReconciliationConfig:
 def residual_matrix(rows: pd.DataFrame, node_ids: Sequence[str]) -> tuple[Array, npt.NDArray[Any]]:
     """T x N residuals (actual - base) of backtest rows: one row per (cutoff_date,
     horizon_step) sample, sorted, one column per node of ``node_ids``; NaN where a node has
-    none. Also each sample's cutoff_date."""
-    scored = rows[rows["is_backtest"].astype(bool) & rows["actual_quantity"].notna()]
+    none (rows of other nodes are left out). Also each sample's cutoff_date."""
+    scored = rows[
+        rows["is_backtest"].astype(bool)
+        & rows["actual_quantity"].notna()
+        & rows["node_id"].isin(set(node_ids))
+    ]
     keys = scored[SAMPLE_KEYS].drop_duplicates().sort_values(SAMPLE_KEYS)
     samples = pd.MultiIndex.from_frame(keys)
     matrix: Array = np.full((len(samples), len(node_ids)), np.nan)
@@ -315,6 +322,21 @@ def _reconcile_cutoff(
     return rows.assign(reconciled_quantity=reconciled[node_of, step_of])
 
 
+def _cutoff_covariance(
+    residuals: Array, rows: pd.DataFrame, nodes: Nodes, ridge: float
+) -> ShrunkCovariance:
+    """W of the nodes a cut-off has, estimated on those nodes only (the shrinkage intensity
+    depends on which nodes take part), laid out over every node (the others' columns 0:
+    no step of the cut-off uses them)."""
+    present = np.unique(pd.Index(nodes.ids).get_indexer(pd.Index(rows["node_id"])))
+    own = shrunk_covariance(residuals[:, present], ridge)
+    factor = np.zeros((own.factor.shape[0], len(nodes.ids)))
+    factor[:, present] = own.factor
+    diagonal = np.ones(len(nodes.ids))
+    diagonal[present] = own.diagonal
+    return ShrunkCovariance(factor, diagonal, own.shrinkage, own.samples)
+
+
 def reconcile_forecasts(rows: pd.DataFrame, config: ReconciliationConfig) -> pd.DataFrame:
     """Reconcile every cut-off of int_hierarchy_forecasts.
 
@@ -352,7 +374,11 @@ def reconcile_forecasts(rows: pd.DataFrame, config: ReconciliationConfig) -> pd.
             others = sample_cutoffs != np.datetime64(pd.Timestamp(str(cutoff)))
             if others.sum() >= 2:
                 keep = others
-        covariance = shrunk_covariance(residuals[keep], config.ridge) if keep.sum() >= 2 else None
+        covariance = (
+            _cutoff_covariance(residuals[keep], cutoff_rows, nodes, config.ridge)
+            if keep.sum() >= 2
+            else None
+        )
         parts.append(
             _reconcile_cutoff(cutoff_rows, nodes, covariance).assign(
                 shrinkage_intensity=np.nan if covariance is None else covariance.shrinkage,
@@ -392,17 +418,24 @@ OUTPUT_TYPES = {
 
 
 def typed(frame: pd.DataFrame) -> pd.DataFrame:
-    """OUTPUT_COLUMNS with their warehouse types, dates as DATE, sorted by the key."""
-    out = frame[OUTPUT_COLUMNS].copy()
+    """OUTPUT_COLUMNS with their warehouse types, dates as DATE, sorted by cut-off, step,
+    level (coarsest first) and node (sorted before the text columns become Arrow strings,
+    which are slow to reorder)."""
+    rank = {level: position for position, level in enumerate([*AGGREGATE_LEVELS, BOTTOM_LEVEL])}
+    order = frame["hierarchy_level"].map(rank)
+    out = (
+        frame[OUTPUT_COLUMNS]
+        .assign(_rank=order)
+        .sort_values(["cutoff_date", "horizon_step", "_rank", "node_id"])
+        .drop(columns="_rank")
+        .reset_index(drop=True)
+    )
     for column in ("cutoff_date", "target_date"):
         out[column] = pd.to_datetime(out[column]).dt.date
     out = out.astype(OUTPUT_TYPES)
     if out.empty:
         out = out.astype({"cutoff_date": "date32[pyarrow]", "target_date": "date32[pyarrow]"})
-    rank = {level: position for position, level in enumerate([*AGGREGATE_LEVELS, BOTTOM_LEVEL])}
-    order = out["hierarchy_level"].map(rank)
-    out = out.assign(_rank=order).sort_values(["cutoff_date", "horizon_step", "_rank", "node_id"])
-    return out.drop(columns="_rank").reset_index(drop=True)
+    return out
 
 
 def empty_output() -> pd.DataFrame:

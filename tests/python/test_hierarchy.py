@@ -35,6 +35,7 @@ from demandcast.hierarchy import (
     ReconciliationConfig,
     mint_reconcile,
     reconcile_forecasts,
+    residual_matrix,
     shrunk_covariance,
 )
 
@@ -284,3 +285,16 @@ def test_the_demo_hierarchy_is_reconciled_from_prophet_stores_and_final_series(
         """
     )
     assert incoherent == 0
+
+
+def test_residuals_of_nodes_outside_the_list_are_left_out():
+    """A backtested series no longer forecast must not land in another node's column."""
+    rows = hierarchy_rows()
+    extra = rows[rows["node_id"] == "store_item:S1|B"].assign(
+        node_id="store_item:S1|Z", actual_quantity=1e6
+    )
+    matrix, cutoffs = residual_matrix(
+        pd.concat([rows, extra]), ["total:all", "store_item:S1|A", "store_item:S1|B"]
+    )
+    np.testing.assert_array_equal(matrix, RESIDUALS)
+    assert len(cutoffs) == 4
