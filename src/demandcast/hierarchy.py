@@ -237,6 +237,19 @@ class Nodes:
                 ancestor = parents.get(ancestor)
         return cls([*upper, *bottom], len(upper), summing)
 
+    @classmethod
+    def from_rows(cls, rows: pd.DataFrame) -> Nodes:
+        """Nodes of the rows of int_hierarchy_forecasts (hierarchy_level, node_id,
+        parent_node_id)."""
+        first = rows.drop_duplicates("node_id")
+        return cls.from_parents(
+            dict(zip(first["node_id"], first["hierarchy_level"], strict=True)),
+            {
+                node: (None if pd.isna(parent) else str(parent))
+                for node, parent in zip(first["node_id"], first["parent_node_id"], strict=True)
+            },
+        )
+
 
 @dataclass(frozen=True)
 class ReconciliationConfig:
@@ -358,14 +371,7 @@ def reconcile_forecasts(rows: pd.DataFrame, config: ReconciliationConfig) -> pd.
     if rows.empty:
         return empty_output()
     rows = rows.assign(cutoff_date=pd.to_datetime(rows["cutoff_date"]))
-    first = rows.drop_duplicates("node_id")
-    nodes = Nodes.from_parents(
-        dict(zip(first["node_id"], first["hierarchy_level"], strict=True)),
-        {
-            node: (None if pd.isna(parent) else str(parent))
-            for node, parent in zip(first["node_id"], first["parent_node_id"], strict=True)
-        },
-    )
+    nodes = Nodes.from_rows(rows)
     residuals, sample_cutoffs = residual_matrix(rows, nodes.ids)
     parts = []
     for cutoff, cutoff_rows in rows.groupby("cutoff_date", sort=True):
