@@ -67,3 +67,13 @@
         {{ value }}
     {%- endif %}
 {%- endmacro %}
+
+
+{#- The 80% and 95% conformal quantiles (columns q80, q95) of a group of ranked scores:
+    the score at conformal_rank of the group's score_count. Over rows with
+    conformity_score, score_rank (1 = smallest) and score_count; the one calibration of
+    forecast_candidates and int_hierarchy_forecasts. -#}
+{% macro conformal_quantiles() %}
+    max(case when score_rank = {{ conformal_rank('score_count', 80) }} then conformity_score end) as q80,
+    max(case when score_rank = {{ conformal_rank('score_count', 95) }} then conformity_score end) as q95
+{%- endmacro %}

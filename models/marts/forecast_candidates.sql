@@ -178,10 +178,7 @@ calibration as (
         cutoff_date,
         model_name,
         horizon_bucket,
-        max(case when score_rank = {{ conformal_rank('score_count', 80) }} then conformity_score end)
-            as q80,
-        max(case when score_rank = {{ conformal_rank('score_count', 95) }} then conformity_score end)
-            as q95
+        {{ conformal_quantiles() }}
     from calibration_scores
     group by cutoff_date, model_name, horizon_bucket
 ),

@@ -5,8 +5,9 @@ The layers, in data-flow order, are named by where a model's file lives:
     staging < intermediate < training < scoring < marts < monitoring < publishing
 
 ``models/staging``, ``models/intermediate``, ``models/marts`` and ``models/monitoring``
-hold the SQL layers; ``python_models/training``, ``scoring``, ``monitoring`` and
-``publishing`` the Python steps. A model may read models of its own layer or of earlier
+hold the SQL layers; ``python_models/training``, ``scoring``, ``marts`` (the hierarchy's
+reconciliation, which reads the final forecast), ``monitoring`` and ``publishing`` the
+Python steps. A model may read models of its own layer or of earlier
 ones. Seeds come before every layer; only staging reads the raw sources. The alert
 feedback loop (monitoring into training) goes through the declared source
 ``feedback.alert_history``, not a ref (that would be a cycle), so it is no edge between
@@ -45,6 +46,7 @@ LAYER_FOLDERS = {
     ("python_models", "training"): "training",
     ("python_models", "scoring"): "scoring",
     ("models", "marts"): "marts",
+    ("python_models", "marts"): "marts",
     ("models", "monitoring"): "monitoring",
     ("python_models", "monitoring"): "monitoring",
     ("python_models", "publishing"): "publishing",
