@@ -24,5 +24,6 @@ def model(dbt, session):
         intermittent.history_condition(forecast_at),
         intermittent.HISTORY_COLUMNS,
         through_arrow=True,
+        text_as_category=True,
     )
     return intermittent.panel_forecasts(history, forecast_at, alpha, probability_alpha)
