@@ -1,8 +1,10 @@
-{#- The forecast candidates, simplest first: the order that breaks ties in
+{#- The forecast candidates, simplest first (the intermittent-demand methods, a flat
+    smoothed level each, after the SQL baselines): the order that breaks ties in
     model_selection and picks the model of a series that has no selected forecast in
     fct_forecasts. -#}
 {% macro candidate_models() %}
-    {{ return(['seasonal_naive', 'moving_average', 'prophet', 'xgboost', 'combination']) }}
+    {{ return(['seasonal_naive', 'moving_average', 'croston_sba', 'tsb', 'adida', 'prophet', 'xgboost',
+        'combination']) }}
 {% endmacro %}
 
 

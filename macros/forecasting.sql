@@ -13,8 +13,12 @@
 
 
 {#- The segment a series is judged in when the final forecast picks a model per segment
-    (var model_selection_level: series, department, category, store or all). -#}
-{% macro selection_segment_id(relation) %}
+    (var model_selection_level: series, department, category, store, all or demand_class).
+    relation has the series' keys and item attributes; classes is the alias of the
+    series' int_demand_classes row, left-joined by the caller (demand_class: the class
+    as of the run's as-of date; a series without one is 'unknown', as the class of a
+    series with no known period). -#}
+{% macro selection_segment_id(relation, classes='demand_classes') %}
     {%- set level = var('model_selection_level') %}
     {%- set r = relation ~ '.' %}
     {%- set expressions = {
@@ -23,6 +27,7 @@
         'category': "coalesce(" ~ r ~ "category_id, " ~ r ~ "department_id, 'all')",
         'store': r ~ 'store_id',
         'all': "'all'",
+        'demand_class': "coalesce(" ~ classes ~ ".demand_class, 'unknown')",
     } %}
     {%- if level not in expressions %}
         {% do exceptions.raise_compiler_error(

@@ -62,6 +62,8 @@
         'demand_class_window_periods': frequency_default,
         'demand_class_adi_cutoff': {'kind': 'number', 'min': 1},
         'demand_class_cv_squared_cutoff': non_negative,
+        'intermittent_alpha': {'kind': 'number', 'min': 0, 'min_open': true, 'max': 1},
+        'tsb_probability_alpha': {'kind': 'number', 'min': 0, 'min_open': true, 'max': 1},
         'dq_quarantine_sample_rows': int_ge_1,
         'explanation_top_features': int_ge_1,
         'explanation_exact_max_rows': whole_non_negative,
@@ -80,7 +82,7 @@
     {% endfor %}
     {#- Lists and mappings of names, rendered as text literals: a fixed vocabulary. -#}
     {% set models = var('combination_models') %}
-    {% set known_models = ['xgboost', 'prophet', 'seasonal_naive', 'moving_average'] %}
+    {% set known_models = candidate_models() | reject('equalto', 'combination') | list %}
     {% if models is string or models is mapping or models is not iterable or not models
         or models | reject('in', known_models) | list %}
         {% do exceptions.raise_compiler_error(

@@ -1,5 +1,7 @@
 {#- Every candidate forecast on the same rows: the models (xgboost, prophet), the SQL
-    baselines (seasonal_naive, moving_average) and their equal-weight combination
+    baselines (seasonal_naive, moving_average), the intermittent-demand methods
+    (croston_sba, tsb, adida: forecast_intermittent's flat level per period, on every
+    horizon step of the feature rows) and the equal-weight combination
     (var combination_models, only where every one of them has a forecast), at the XGBoost
     scoring version's backtest origins (the grid's, when no model trained) and at the
     as-of date. The actual is the feature row's target as known today, the same for
@@ -30,6 +32,14 @@ prophet as (
 
 baselines as (
     select * from {{ ref('baseline_forecasts') }}
+),
+
+intermittent as (
+    select * from {{ ref('forecast_intermittent') }}
+),
+
+demand_classes as (
+    select * from {{ ref('int_demand_classes') }}
 ),
 
 feature_rows as (
@@ -98,6 +108,26 @@ models as (
     from baselines
     inner join origins
         on baselines.cutoff_date = origins.cutoff_date
+    union all
+    {#- One level per series, cut-off and method: the forecast of every horizon step. #}
+    select
+        feature_rows.store_id,
+        feature_rows.item_id,
+        feature_rows.cutoff_date,
+        feature_rows.horizon_step,
+        feature_rows.target_date,
+        intermittent.model_name,
+        intermittent.model_version,
+        origins.is_backtest,
+        intermittent.predicted_quantity
+    from intermittent
+    inner join origins
+        on intermittent.cutoff_date = origins.cutoff_date
+    inner join feature_rows
+        on
+            intermittent.store_id = feature_rows.store_id
+            and intermittent.item_id = feature_rows.item_id
+            and intermittent.cutoff_date = feature_rows.cutoff_date
 ),
 
 combination as (
@@ -131,7 +161,7 @@ with_actuals as (
         candidates.*,
         feature_rows.target_quantity as actual_quantity,
         coalesce(feature_rows.target_is_holiday_period, false) as is_holiday_period,
-        {{ selection_segment_id('feature_rows') }} as segment_id
+        {{ selection_segment_id('feature_rows', 'demand_classes') }} as segment_id
     from candidates
     inner join feature_rows
         on
@@ -139,6 +169,10 @@ with_actuals as (
             and candidates.item_id = feature_rows.item_id
             and candidates.cutoff_date = feature_rows.cutoff_date
             and candidates.horizon_step = feature_rows.horizon_step
+    left join demand_classes
+        on
+            candidates.store_id = demand_classes.store_id
+            and candidates.item_id = demand_classes.item_id
     where not candidates.is_backtest or feature_rows.target_quantity is not null
 ),
 

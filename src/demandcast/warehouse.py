@@ -55,6 +55,7 @@ def to_pandas_where(
     order_by: Sequence[str] = (),
     as_float32: Collection[str] = (),
     through_arrow: bool = False,
+    text_as_category: bool = False,
 ) -> pd.DataFrame:
     """The rows of a relation that meet a SQL condition, some columns only, sorted by
     ``order_by``. Double columns named in ``as_float32`` are read as 32-bit floats by the
@@ -64,7 +65,9 @@ def to_pandas_where(
     ``through_arrow`` (DuckDB): read through Arrow, for large reads (XGBoost's training
     rows): a lower peak and faster, with ``.df()``'s types for dates, nullable booleans
     and integers, and decimals; text columns that are all null come as pandas' string
-    type rather than object, ENUMs as unordered categoricals."""
+    type rather than object, ENUMs as unordered categoricals. ``text_as_category`` (with
+    ``through_arrow``): text columns as categoricals too, built from Arrow's dictionary
+    encoding, so a long column of a few thousand ids holds no string per row."""
     if hasattr(relation, "filter") and hasattr(relation, "project"):
         types = dict(zip(relation.columns, (str(kind) for kind in relation.types), strict=True))
         selected = [
@@ -76,7 +79,7 @@ def to_pandas_where(
         rows = relation.filter(condition).project(", ".join(selected))
         if order_by:
             rows = rows.order(", ".join(f'"{name}"' for name in order_by))
-        return _duckdb_frame(rows) if through_arrow else to_pandas(rows)
+        return _duckdb_frame(rows, text_as_category) if through_arrow else to_pandas(rows)
     rows = relation.where(condition).select(*columns)
     frame = to_pandas(rows.orderBy(*order_by) if order_by else rows)
     doubles = [name for name in as_float32 if name in frame and frame[name].dtype == "float64"]
@@ -108,7 +111,7 @@ def text_columns(relation: Any, names: Collection[str]) -> list[str]:
     ]
 
 
-def _duckdb_frame(rows: Any) -> pd.DataFrame:
+def _duckdb_frame(rows: Any, text_as_category: bool = False) -> pd.DataFrame:
     """A DuckDB relation as pandas through Arrow, with the types ``.df()`` gives: dates as
     datetime64[us]; boolean and integer columns with nulls as pandas' nullable types.
 
@@ -136,7 +139,12 @@ def _duckdb_frame(rows: Any) -> pd.DataFrame:
     for index, field in enumerate(table.schema):
         if pa.types.is_decimal(field.type):  # .df() gives DECIMAL and HUGEINT as double
             table = table.set_column(index, field.name, table.column(index).cast(pa.float64()))
-    frame = table.to_pandas(split_blocks=True, self_destruct=True, date_as_object=False)
+    frame = table.to_pandas(
+        split_blocks=True,
+        self_destruct=True,
+        date_as_object=False,
+        strings_to_categorical=text_as_category,
+    )
     del table
     for name, values in nullable.items():
         frame[name] = values

@@ -9,9 +9,19 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from demandcast.intermittent import adida, croston, demand_intervals, ses_level, tsb
+from demandcast.intermittent import (
+    METHOD_NAMES,
+    adida,
+    croston,
+    demand_intervals,
+    panel_forecasts,
+    panel_levels,
+    ses_level,
+    tsb,
+)
 
 SERIES = [0, 3, 0, 0, 6, 0]
 
@@ -62,3 +72,117 @@ def test_no_demand_forecasts_zero_and_unknown_periods_are_left_out(method):
     assert method([0, 3, np.nan, 0, 0, np.nan, 6, 0]) == pytest.approx(method(SERIES))
     # Returns (negative quantities) are no demand.
     assert method([0, 3, 0, -2, 6, 0]) == pytest.approx(method(SERIES))
+
+
+# --- The vectorised panel against the one-series functions (the oracle) --------------------
+
+
+def _reference(series: np.ndarray, alpha: float, probability_alpha: float) -> dict[str, float]:
+    return {
+        "croston_sba": croston(series, alpha),
+        "tsb": tsb(series, alpha, probability_alpha),
+        "adida": adida(series, alpha),
+    }
+
+
+def _random_panel(rng: np.random.Generator, n_periods: int, n_series: int) -> np.ndarray:
+    """Series of every kind: intermittent integer demand, smooth real-valued demand,
+    all-zero, all-unknown, late launches (unknown before), unknown gaps and returns."""
+    occurs = rng.random((n_periods, n_series)) < rng.uniform(0.05, 1.0, n_series)
+    sizes = np.where(
+        rng.random(n_series) < 0.5,
+        rng.poisson(3, (n_periods, n_series)) + 1.0,
+        rng.gamma(2.0, 5.0, (n_periods, n_series)),
+    )
+    panel = np.where(occurs, sizes, 0.0)
+    panel[rng.random((n_periods, n_series)) < 0.1] = np.nan  # no data arrived
+    panel[rng.random((n_periods, n_series)) < 0.02] *= -1  # returns
+    panel[:, 0] = 0.0  # all zero
+    panel[:, 1] = np.nan  # nothing known
+    panel[: n_periods // 2, 2] = np.nan  # launched half-way
+    panel[:, 3] = 0.0
+    panel[n_periods - 1, 3] = 7.0  # one demand, in the last period
+    return panel
+
+
+@pytest.mark.parametrize(("alpha", "probability_alpha"), [(0.1, 0.1), (0.3, 0.05), (1.0, 0.5)])
+def test_panel_equals_the_one_series_functions_at_every_cutoff(alpha, probability_alpha):
+    rng = np.random.default_rng(19)
+    panel = _random_panel(rng, n_periods=120, n_series=60)
+    cutoffs = [-1, 0, 5, 37, 90, 119, 37]
+    levels = panel_levels(panel, cutoffs, alpha, probability_alpha)
+    assert set(levels) == set(METHOD_NAMES)
+    for j, cutoff in enumerate(cutoffs):
+        for s in range(panel.shape[1]):
+            expected = _reference(panel[: cutoff + 1, s], alpha, probability_alpha)
+            for name in METHOD_NAMES:
+                close = pytest.approx(expected[name], rel=1e-9, abs=1e-12)
+                assert levels[name][j, s] == close, (name, cutoff, s)
+
+
+def test_a_cutoff_reads_no_period_after_it():
+    rng = np.random.default_rng(7)
+    panel = _random_panel(rng, n_periods=80, n_series=40)
+    cutoffs = [20, 50]
+    before = panel_levels(panel, cutoffs)
+    # Absurd values, new demands and unknown periods after the latest cut-off, and
+    # after the first cut-off for its own series: nothing changes at the cut-offs.
+    changed = panel.copy()
+    changed[51:] = rng.choice([0.0, 1e9, np.nan, -5.0], size=changed[51:].shape)
+    after = panel_levels(changed, cutoffs)
+    for name in METHOD_NAMES:
+        np.testing.assert_array_equal(after[name], before[name])
+    changed[21:] = 1e9
+    early = panel_levels(changed, [20])
+    for name in METHOD_NAMES:
+        np.testing.assert_array_equal(early[name][0], before[name][0])
+        # The planted values do reach a cut-off after them (the test can fail).
+        assert not np.array_equal(panel_levels(changed, [50])[name][0], before[name][1])
+
+
+def test_panel_rejects_bad_input():
+    with pytest.raises(ValueError, match="periods x series"):
+        panel_levels(np.zeros(5), [1])
+    with pytest.raises(ValueError, match="cut-off positions"):
+        panel_levels(np.zeros((5, 2)), [5])
+    with pytest.raises(ValueError, match="alpha"):
+        panel_levels(np.zeros((5, 2)), [1], alpha=0)
+
+
+def test_panel_forecasts_from_rows_in_any_order():
+    """Long rows (store, item, period, quantity) in a shuffled order give each series'
+    reference forecast at each cut-off, with rows only for series launched by then."""
+    rng = np.random.default_rng(3)
+    dates = pd.date_range("2024-01-01", periods=30, freq="D")
+    series = {
+        ("S1", "A"): _random_panel(rng, 30, 5)[:, 4],
+        ("S1", "B"): np.array([0.0] * 10 + [2.0, 0.0, np.nan] * 6 + [1.0, 0.0]),
+        ("S2", "A"): np.array([np.nan] * 30),
+    }
+    rows = []
+    for (store, item), values in series.items():
+        start = 0 if item == "A" else 4  # S1/B launches on the fifth day
+        for position in range(start, len(dates)):
+            rows.append((store, item, dates[position], values[position]))
+    rows.append(("S3", "Z", dates[25], 4.0))  # launched after the first cut-off
+    history = pd.DataFrame(rows, columns=["store_id", "item_id", "period_end_date", "quantity"])
+    history = history.sample(frac=1.0, random_state=1).reset_index(drop=True)
+    cutoffs = [dates[19].date(), dates[29].date()]
+    out = panel_forecasts(history, cutoffs, alpha=0.2, probability_alpha=0.15)
+    assert out.groupby(["cutoff_date"]).size().to_dict() == {cutoffs[0]: 9, cutoffs[1]: 12}
+    for row in out.itertuples():
+        position = dates.get_loc(pd.Timestamp(row.cutoff_date))
+        if (row.store_id, row.item_id) == ("S3", "Z"):
+            values = np.array([4.0]) if position >= 25 else np.array([])
+        else:
+            values = series[(row.store_id, row.item_id)].copy()
+            if row.item_id == "B":
+                values[:4] = np.nan  # before the launch: no rows
+            values = values[: position + 1]
+        expected = _reference(values, 0.2, 0.15)[row.model_name]
+        assert row.predicted_quantity == pytest.approx(expected, rel=1e-9, abs=1e-12)
+    assert set(out["model_version"]) == {
+        "croston_sba-alpha0.2",
+        "tsb-alpha0.2-probability0.15",
+        "adida-alpha0.2",
+    }

@@ -63,7 +63,16 @@ EQUAL_WORK_PEER = PEER_PREFIX + "mlforecast_lightgbm_cv"
 # The project's single candidates: the final forecast is compared with the best of them.
 CANDIDATE_MODELS = tuple(
     PROJECT_PREFIX + name
-    for name in ("xgboost", "prophet", "seasonal_naive", "moving_average", "combination")
+    for name in (
+        "xgboost",
+        "prophet",
+        "seasonal_naive",
+        "moving_average",
+        "croston_sba",
+        "tsb",
+        "adida",
+        "combination",
+    )
 )
 # The whole project, every resource (data tests and unit tests included), as a user builds it.
 BUILD_ARGS = ["build"]

@@ -1,0 +1,29 @@
+"""Croston (SBA), TSB and ADIDA forecasts of every series at the backtest origins and the
+as-of date (int_forecast_cutoffs), each from the periods up to its cut-off only. Nothing
+is trained: the smoothing constants are the model (vars intermittent_alpha and
+tsb_probability_alpha), so these forecast even when the history is too short to train.
+
+Thin by design: rows in, one call into demandcast.intermittent, rows out.
+"""
+
+from demandcast import intermittent, warehouse
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    # On lines of their own: dbt's parser finds the config keys a model reads from these calls.
+    alpha = float(dbt.config.get("intermittent_alpha"))
+    probability_alpha = float(dbt.config.get("tsb_probability_alpha"))
+    cutoffs = warehouse.to_pandas(dbt.ref("int_forecast_cutoffs"))
+    forecast_at = cutoffs.loc[
+        cutoffs["is_backtest_origin"].astype(bool) | cutoffs["is_scoring_row"].astype(bool),
+        "cutoff_date",
+    ]
+    history = warehouse.to_pandas_where(
+        dbt.ref("int_sales_gap_filled"),
+        intermittent.history_condition(forecast_at),
+        intermittent.HISTORY_COLUMNS,
+        through_arrow=True,
+        text_as_category=True,
+    )
+    return intermittent.panel_forecasts(history, forecast_at, alpha, probability_alpha)
