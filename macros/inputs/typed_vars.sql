@@ -65,6 +65,7 @@
         'new_item_history_periods': {'kind': 'int', 'min': 0, 'nullable': true},
         'new_item_analogue_window_periods': frequency_default,
         'new_item_profile_periods': frequency_default,
+        'new_item_analogue_weight_periods': non_negative,
         'dq_quarantine_sample_rows': int_ge_1,
         'explanation_top_features': int_ge_1,
         'explanation_exact_max_rows': whole_non_negative,

@@ -99,9 +99,10 @@ def _analogue_rule(
     cycle: int,
     discontinued_after: int,
     horizon: int,
+    weight_periods: float = 1.0,
 ) -> tuple[int, list[tuple[float, float]]]:
     """The README's rule, from the raw rows: analogue series count, then per horizon step
-    the point forecast and the standard deviation of the analogue quantities."""
+    the point forecast and the spread its intervals are built from."""
     step = dt.timedelta(days=period_days)
     reported_all = store_dates[NEW_STORE]
     per_series: list[dict[int, list[float]]] = []
@@ -121,14 +122,23 @@ def _analogue_rule(
                 position = ((period - dt.date(1970, 1, 1)) // step) % cycle
                 positions[position].append(by_period.get(period, 0.0))
         per_series.append(positions)
+    # The analogues' level: each series' window mean, averaged over the series.
+    level = statistics.fmean(
+        statistics.fmean([q for values in series.values() for q in values]) for series in per_series
+    )
+    # The new series' own level so far and its weight.
+    new_periods, _, _ = _periods(sales[(NEW_STORE, NEW_ITEM)], reported_all, period_days)
+    own_periods = [quantity for period, quantity in new_periods.items() if period <= AS_OF]
+    own_weight = len(own_periods) / (len(own_periods) + weight_periods)
+    blended = own_weight * statistics.fmean(own_periods) + (1 - own_weight) * level
     steps = []
     for h in range(1, horizon + 1):
         position = ((AS_OF + h * step - dt.date(1970, 1, 1)) // step) % cycle
         values = [series[position] for series in per_series if series[position]]
         pooled = [quantity for series in values for quantity in series]
-        steps.append(
-            (statistics.fmean(statistics.fmean(v) for v in values), statistics.stdev(pooled))
-        )
+        profile = statistics.fmean(statistics.fmean(v) for v in values)
+        point = profile * blended / level
+        steps.append((point, statistics.stdev(pooled) * point / profile))
     return len(per_series), steps
 
 

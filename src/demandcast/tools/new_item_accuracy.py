@@ -109,7 +109,7 @@ def new_item_accuracy(database: Path) -> list[Comparison]:
     with duckdb.connect(str(database), read_only=True) as connection:
         rows = connection.execute(_ROWS_SQL).df()
     baselines = ["seasonal_naive", "moving_average"]
-    results = []
+    results = [_compare("every row with an actual", rows, [])] if len(rows) else []
     with_baselines = rows.dropna(subset=baselines)
     if len(with_baselines):
         results.append(_compare("rows with both baselines", with_baselines, baselines))
