@@ -32,9 +32,13 @@ group_counts as (
     select
         new_series.store_id,
         new_series.item_id,
-        new_series.cutoff_date{% for level, column in levels %},
-        count({% if column %}case when analogue_series.{{ column }} = new_series.{{ column }} then 1 end{% else %}analogue_series.item_id{% endif %})
-            as {{ level }}_series_count{% endfor %}
+        new_series.cutoff_date{% for level, column in levels %}
+        {%- if column %}
+        {%- set matches = 'analogue_series.' ~ column ~ ' = new_series.' ~ column %}
+        {%- else %}
+        {%- set matches = 'analogue_series.item_id is not null' %}
+        {%- endif %},
+        count(case when {{ matches }} then 1 end) as {{ level }}_series_count{% endfor %}
     from new_series
     left join analogue_series
         on
@@ -58,8 +62,8 @@ final as (
             when group_counts.{{ level }}_series_count > 0 then {{ sql_string(level) }}{% endfor %}
         end as analogue_level,
         case{% for level, column in levels %}
-            when group_counts.{{ level }}_series_count > 0
-                then {{ 'new_series.' ~ column if column else sql_string('all') }}{% endfor %}
+            {%- set group_id = 'new_series.' ~ column if column else sql_string('all') %}
+            when group_counts.{{ level }}_series_count > 0 then {{ group_id }}{% endfor %}
         end as analogue_group_id,
         case{% for level, column in levels %}
             when group_counts.{{ level }}_series_count > 0 then group_counts.{{ level }}_series_count{% endfor %}

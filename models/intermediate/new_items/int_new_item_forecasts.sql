@@ -83,7 +83,7 @@ series_positions as (
         on
             analogue_series.store_id = gap_filled.store_id
             and analogue_series.item_id = gap_filled.item_id
-            and gap_filled.period_end_date <= analogue_series.cutoff_date
+            and analogue_series.cutoff_date >= gap_filled.period_end_date
             and gap_filled.period_end_date > {{ add_periods('analogue_series.cutoff_date', -window) }}
     where gap_filled.quantity is not null
     group by
@@ -172,14 +172,16 @@ group_spreads as (
         group_levels.level_quantity,
         case
             when group_positions.quantity_count > 1
-                then sqrt(greatest(
-                    (
-                        group_positions.quantity_square_sum
-                        - group_positions.quantity_sum * group_positions.quantity_sum / group_positions.quantity_count
+                then sqrt(
+                        greatest(
+                            group_positions.quantity_square_sum
+                            - group_positions.quantity_sum
+                            * group_positions.quantity_sum
+                            / group_positions.quantity_count,
+                            0
+                        )
+                        / (group_positions.quantity_count - 1)
                     )
-                    / (group_positions.quantity_count - 1),
-                    0
-                ))
         end as quantity_std
     from group_positions
     inner join group_levels
@@ -202,11 +204,13 @@ own_levels as (
         on
             analogues.store_id = gap_filled.store_id
             and analogues.item_id = gap_filled.item_id
-            and gap_filled.period_end_date <= analogues.cutoff_date
+            and analogues.cutoff_date >= gap_filled.period_end_date
     group by analogues.store_id, analogues.item_id, analogues.cutoff_date
 ),
 
 steps as (
+    {#- own_weight, the credibility of the series' own level: h / (h + k), k the
+        new_item_analogue_weight_periods the analogues' level counts as. -#}
     select
         analogues.store_id,
         analogues.item_id,
@@ -216,11 +220,10 @@ steps as (
         analogues.analogue_group_id,
         analogues.analogue_series_count,
         own_levels.own_mean_quantity,
-        {#- Credibility of the series' own level: h / (h + k), k the
-            new_item_analogue_weight_periods the analogues' level counts as. -#}
         case
             when own_levels.own_mean_quantity is null then 0
-            else cast(analogues.history_periods as {{ type_double() }}) / (analogues.history_periods + {{ weight_periods }})
+            else cast(analogues.history_periods as {{ type_double() }})
+                / (analogues.history_periods + {{ weight_periods }})
         end as own_weight,
         horizon_steps.horizon_step,
         {{ add_periods('analogues.cutoff_date', 'horizon_steps.horizon_step') }} as target_date
@@ -234,20 +237,23 @@ steps as (
 ),
 
 forecasts as (
+    {#- The analogues' profile at the target, scaled from their level to the blended one
+        (multiplied first: exact where the numbers allow). -#}
     select
         steps.*,
         group_spreads.level_quantity as analogue_level_quantity,
         group_spreads.profile_quantity as analogue_profile_quantity,
         group_spreads.quantity_count as analogue_quantity_count,
         group_spreads.quantity_std as analogue_quantity_std,
-        {#- The analogues' profile at the target, scaled from their level to the blended one
-            (multiplied first: exact where the numbers allow). -#}
         case
             when group_spreads.profile_quantity is null then null
             when group_spreads.level_quantity > 0
                 then group_spreads.profile_quantity
-                * (steps.own_weight * coalesce(steps.own_mean_quantity, 0) + (1 - steps.own_weight) * group_spreads.level_quantity)
-                / group_spreads.level_quantity
+                    * (
+                        steps.own_weight * coalesce(steps.own_mean_quantity, 0)
+                        + (1 - steps.own_weight) * group_spreads.level_quantity
+                    )
+                    / group_spreads.level_quantity
             else steps.own_weight * coalesce(steps.own_mean_quantity, 0)
         end as predicted_quantity
     from steps
@@ -265,7 +271,9 @@ spreads as (
     select
         *,
         case
-            when analogue_profile_quantity > 0 then analogue_quantity_std * predicted_quantity / analogue_profile_quantity
+            when
+                analogue_profile_quantity > 0
+                then analogue_quantity_std * predicted_quantity / analogue_profile_quantity
             else analogue_quantity_std
         end as predicted_quantity_std
     from forecasts
@@ -297,13 +305,15 @@ final as (
         spreads.predicted_quantity_std,
         spreads.predicted_quantity,
         {%- for level in [80, 95] %}
-        {%- set lower = 'spreads.predicted_quantity - normal_quantiles.z_' ~ level ~ ' * spreads.predicted_quantity_std' %}
+        {%- set spread = 'normal_quantiles.z_' ~ level ~ ' * spreads.predicted_quantity_std' %}
+        {%- set lower = 'spreads.predicted_quantity - ' ~ spread %}
         {%- if clip_lower %}
         case when spreads.predicted_quantity_std is not null then greatest({{ lower }}, 0) end as lower_{{ level }},
         {%- else %}
         {{ lower }} as lower_{{ level }},
         {%- endif %}
-        spreads.predicted_quantity + normal_quantiles.z_{{ level }} * spreads.predicted_quantity_std as upper_{{ level }},
+        {%- set upper = 'spreads.predicted_quantity + ' ~ spread %}
+        {{ upper }} as upper_{{ level }},
         {%- endfor %}
         target_period.quantity as actual_quantity
     from spreads

@@ -71,7 +71,7 @@ no_data_counts as (
         on
             at_cutoffs.store_id = no_data_periods.store_id
             and at_cutoffs.item_id = no_data_periods.item_id
-            and no_data_periods.period_end_date <= at_cutoffs.cutoff_date
+            and at_cutoffs.cutoff_date >= no_data_periods.period_end_date
     group by at_cutoffs.store_id, at_cutoffs.item_id, at_cutoffs.cutoff_date
 ),
 
