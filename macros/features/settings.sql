@@ -19,6 +19,9 @@
         'training_window_periods': {'day': 364, 'week': 52},
         'review_actuals_periods': {'day': 182, 'week': 104},
         'demand_class_window_periods': {'day': 364, 'week': 52},
+        'new_item_history_periods': {'day': 28, 'week': 8},
+        'new_item_analogue_window_periods': {'day': 28, 'week': 13},
+        'new_item_profile_periods': {'day': 7, 'week': 1},
     } %}
     {#- The numeric settings: the var's value checked as numbers (typed_var_rules). -#}
     {% set value = var(name, none) if name == 'prophet_share_basis' else number_var(name) %}

@@ -2,7 +2,10 @@
     as-of date's origin, by the model model_selection picked for the series' segment
     (XGBoost where that model has no forecast for the series; the simplest baseline with
     a forecast when no model trained, int_training_history), with its version,
-    intervals, and the baselines beside it. -#}
+    intervals, and the baselines beside it. A new series (int_new_item_analogues: fewer
+    than new_item_history_periods known periods at the as-of date) takes the analogue
+    rule's forecast instead (int_new_item_forecasts; model_name analogue, model version
+    sql-analogue) wherever that rule has one; without analogues it keeps the model's. -#}
 
 with
 
@@ -18,6 +21,16 @@ selection as (
 
 run_context as (
     select * from {{ ref('stg_run_context') }}
+),
+
+new_series as (
+    select * from {{ ref('int_new_item_analogues') }}
+    where is_scoring_row
+),
+
+analogue_forecasts as (
+    select * from {{ ref('int_new_item_forecasts') }}
+    where is_scoring_row and predicted_quantity is not null
 ),
 
 picked as (
@@ -60,16 +73,18 @@ final as (
         picked.cutoff_date as forecast_origin_date,
         picked.horizon_step,
         picked.segment_id,
-        picked.model_name,
-        picked.model_version,
-        picked.is_selected_model,
-        picked.predicted_quantity,
-        picked.lower_80,
-        picked.upper_80,
-        picked.lower_95,
-        picked.upper_95,
+        case when analogue_forecasts.store_id is null then picked.model_name else 'analogue' end as model_name,
+        case when analogue_forecasts.store_id is null then picked.model_version else 'sql-analogue' end
+            as model_version,
+        picked.is_selected_model and analogue_forecasts.store_id is null as is_selected_model,
+        coalesce(analogue_forecasts.predicted_quantity, picked.predicted_quantity) as predicted_quantity,
+        {%- for bound in ['lower_80', 'upper_80', 'lower_95', 'upper_95'] %}
+        case when analogue_forecasts.store_id is null then picked.{{ bound }} else analogue_forecasts.{{ bound }} end
+            as {{ bound }},
+        {%- endfor %}
         baselines.seasonal_naive_quantity,
         baselines.moving_average_quantity,
+        new_series.store_id is not null as is_new_item,
         run_context.invocation_id,
         run_context.run_started_at as published_at
     from picked
@@ -78,6 +93,15 @@ final as (
             picked.store_id = baselines.store_id
             and picked.item_id = baselines.item_id
             and picked.horizon_step = baselines.horizon_step
+    left join new_series
+        on
+            picked.store_id = new_series.store_id
+            and picked.item_id = new_series.item_id
+    left join analogue_forecasts
+        on
+            picked.store_id = analogue_forecasts.store_id
+            and picked.item_id = analogue_forecasts.item_id
+            and picked.horizon_step = analogue_forecasts.horizon_step
     cross join run_context
     where picked.preference = 1
 )

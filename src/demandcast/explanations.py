@@ -39,10 +39,12 @@ import xgboost as xgb
 
 from demandcast.backtests import KEY_COLUMNS, compact, empty_output, typed_output
 from demandcast.xgboost_model import (
+    TEXT_KEY_COLUMNS,
     booster_input,
     feature_columns,
     load_booster,
     predict,
+    sorted_rows,
     typed_rows,
     version_columns,
 )
@@ -157,6 +159,7 @@ def explain(
     top_features: int,
     invocation_id: str = "",
     approximate: bool = False,
+    keys: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The top drivers of each row of a typed frame (typed_rows): at most
     ``top_features`` rows per forecast row, ranked by |contribution| (features with a
@@ -164,13 +167,16 @@ def explain(
     row's bias, the sum of its other features' contributions (bias + the top
     contributions + other_contribution = margin_prediction), its margin and its forecast.
     Exact TreeSHAP, or Saabas when ``approximate`` (column contribution_method).
-    Columns EXPLANATION_COLUMNS; contributions are in margin space (module docstring)."""
+    Columns EXPLANATION_COLUMNS; contributions are in margin space (module docstring).
+    ``keys``, the same rows before typing (sorted_rows), gives the output its keys: a
+    series the version never saw (a new item) has a missing key in the typed frame."""
     if top_features < 1:
         raise ValueError(f"explanation_top_features must be at least 1, got {top_features}")
     columns = feature_columns(frame)
     parts = []
     for start in range(0, len(frame), BATCH_ROWS):
         rows = frame.iloc[start : start + BATCH_ROWS].reset_index(drop=True)
+        key_rows = rows if keys is None else keys.iloc[start : start + BATCH_ROWS]
         contribs, bias = contributions(booster, rows, approximate=approximate)
         picked = top_drivers(contribs, top_features)
         top = np.take_along_axis(contribs, picked, axis=1)
@@ -182,7 +188,12 @@ def explain(
         kept = top != 0
         part = pd.DataFrame(
             {
-                **{key: np.repeat(rows[key].to_numpy(), ranks) for key in KEY_COLUMNS},
+                **{
+                    key: np.repeat(
+                        (key_rows if key in TEXT_KEY_COLUMNS else rows)[key].to_numpy(), ranks
+                    )
+                    for key in KEY_COLUMNS
+                },
                 "feature_rank": np.cumsum(kept, axis=1, dtype="int32").ravel(),
                 "feature": np.asarray(columns, dtype=object)[picked].ravel(),
                 "feature_value": numeric.ravel(),
@@ -222,12 +233,13 @@ def explain_version(
     int_forecast_features) by a registered version (a registry row: its stored booster and
     vocabulary, as forecast_xgboost scores with them): exact TreeSHAP up to
     ``exact_max_rows`` published rows, Saabas beyond (:func:`method_for`)."""
-    scoring = version_columns(frame[frame["is_scoring_row"].astype(bool)], row)
+    scoring = sorted_rows(version_columns(frame[frame["is_scoring_row"].astype(bool)], row))
     typed = typed_rows(scoring, json.loads(row["calibration_json"])["categories"])
     approximate = method_for(len(typed), exact_max_rows) == SAABAS
     return explain(
         load_booster(row["artifact"]),
         typed,
+        keys=scoring,
         version=str(row["model_version"]),
         top_features=top_features,
         invocation_id=invocation_id,

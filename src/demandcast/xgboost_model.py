@@ -330,10 +330,31 @@ class TrainedForecast:
     training_end: pd.Timestamp
 
 
-def _typed(frame: pd.DataFrame, categories: dict[str, list[str]] | None = None) -> pd.DataFrame:
+def sorted_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows sorted by the row key (KEY_COLUMNS), index reset: the order of typed rows
+    (:func:`typed_rows`), so the two align row for row."""
     if not pd.MultiIndex.from_frame(frame[KEY_COLUMNS]).is_monotonic_increasing:
         frame = frame.sort_values(KEY_COLUMNS, kind="stable")
-    frame = prepare(frame.reset_index(drop=True), categories)
+    return frame.reset_index(drop=True)
+
+
+# The keys that are text features too: a value outside a version's vocabulary (an item
+# launched after the version's training rows) is missing in the typed rows.
+TEXT_KEY_COLUMNS = ["store_id", "item_id"]
+
+
+def with_source_keys(out: pd.DataFrame, source: pd.DataFrame) -> pd.DataFrame:
+    """``out`` (rows of typed rows, in their order) with the text keys of ``source`` (the
+    same rows before typing, :func:`sorted_rows`): a series the scoring version never saw
+    keeps its store and item instead of a missing key."""
+    out = out.copy(deep=False)
+    for column in TEXT_KEY_COLUMNS:
+        out[column] = source[column].astype("string").to_numpy(dtype=object)
+    return out
+
+
+def _typed(frame: pd.DataFrame, categories: dict[str, list[str]] | None = None) -> pd.DataFrame:
+    frame = prepare(sorted_rows(frame), categories)
     frame["cutoff_date"] = pd.to_datetime(frame["cutoff_date"])
     frame["target_date"] = pd.to_datetime(frame["target_date"])
     return frame
@@ -561,9 +582,10 @@ def score(
 ) -> pd.DataFrame:
     """The published forecast: the scoring rows of ``frame`` predicted by a (possibly
     stored) booster (the booster carries its scaling)."""
-    scoring = _typed(frame[frame["is_scoring_row"]], categories)
+    selected = sorted_rows(frame[frame["is_scoring_row"]])
+    scoring = _typed(selected, categories)
     published = _predictions(scoring, predict(booster, scoring), version, False)
-    return as_dates(published)[OUTPUT_COLUMNS]
+    return as_dates(with_source_keys(published, selected))[OUTPUT_COLUMNS]
 
 
 def forecast(frame: pd.DataFrame, config: ForecastConfig) -> pd.DataFrame:

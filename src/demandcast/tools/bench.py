@@ -8,6 +8,7 @@
     python -m demandcast.tools.bench build [--data DIR] [--preset NAME] [--vars YAML] [--out FILE]
     python -m demandcast.tools.bench features [--scale 1.0] [--work DIR] [--out FILE]
     python -m demandcast.tools.bench scale [--scales 0.01,0.1,1.0] [--work DIR] [--out FILE]
+    python -m demandcast.tools.bench new-items --warehouse FILE [--out FILE]
 
 The data options are those of ``dbt build``: ``--preset`` names a var preset of
 ``demandcast.tools.presets`` (default: guessed from the files) applied to ``--data`` as
@@ -42,6 +43,10 @@ order given (``SCALE_VARS`` over the canonical vars), printing each build's wall
 memory, slowest models and the bare window query as the feature step's floor; then every
 scale's time and peak, and from each scale to the next the rows, time and peak ratios and
 the time exponent log(time ratio) / log(rows ratio) (1 = linear growth).
+
+``new-items`` reads a built warehouse and compares the new-item analogue rule's forecasts
+at every cut-off where a series was new with a zero forecast, the baselines and XGBoost's
+backtests on the same rows (``demandcast.tools.new_item_accuracy``).
 """
 
 from __future__ import annotations
@@ -65,7 +70,7 @@ from pathlib import Path
 from typing import Any, TypeAlias
 
 from demandcast import __version__
-from demandcast.tools import accuracy, peers, presets
+from demandcast.tools import accuracy, new_item_accuracy, peers, presets
 from demandcast.tools.demo_data import generate_demo_data
 from demandcast.tools.presets import canonical_vars
 from demandcast.tools.project import PROJECT_DIR, dbt_executable, run_dbt
@@ -900,6 +905,15 @@ def _add_prophet_command(sub: _Subparsers) -> None:
     _add_out_option(parser)
 
 
+def _add_new_items_command(sub: _Subparsers) -> None:
+    """``new-items``: the new-item analogue rule against zero, baselines and XGBoost."""
+    parser = sub.add_parser(
+        "new-items", help="WAPE of the new-item analogue rule in a built warehouse"
+    )
+    parser.add_argument("--warehouse", type=Path, required=True, help="a built DuckDB file")
+    _add_out_option(parser)
+
+
 # The sub-commands, in the order --help lists them.
 _COMMANDS = (
     _add_accuracy_command,
@@ -908,6 +922,7 @@ _COMMANDS = (
     _add_features_command,
     _add_scale_command,
     _add_prophet_command,
+    _add_new_items_command,
 )
 
 
@@ -936,6 +951,12 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError as error:
             parser.error(str(error))
     print(json.dumps(environment()))
+    if args.command == "new-items":
+        comparisons = new_item_accuracy.new_item_accuracy(args.warehouse)
+        new_item_accuracy.print_comparisons(comparisons)
+        if args.out:
+            args.out.write_text(json.dumps(new_item_accuracy.as_json(comparisons), indent=2))
+        return 0
     with tempfile.TemporaryDirectory(prefix="demandcast-bench-") as temporary:
         if args.command in ("accuracy", "derive-store-panel"):
             assert bench_input is not None
