@@ -1,5 +1,8 @@
-"""Croston (SBA), TSB and ADIDA forecasts of every series at the backtest origins and the
-as-of date (int_forecast_cutoffs), each from the periods up to its cut-off only. Nothing
+"""Croston (SBA), TSB and ADIDA forecasts of every series at every cut-off of the grid and
+the as-of date (int_forecast_cutoffs), each from the periods up to its cut-off only. Every
+grid cut-off, not only today's backtest origins: a reused XGBoost version keeps the origins
+it was backtested at, and forecast_candidates scores every candidate at those (one smoothing
+pass serves all cut-offs, so the extra ones cost output rows only). Nothing
 is trained: the smoothing constants are the model (vars intermittent_alpha and
 tsb_probability_alpha), so these forecast even when the history is too short to train.
 
@@ -15,10 +18,7 @@ def model(dbt, session):
     alpha = float(dbt.config.get("intermittent_alpha"))
     probability_alpha = float(dbt.config.get("tsb_probability_alpha"))
     cutoffs = warehouse.to_pandas(dbt.ref("int_forecast_cutoffs"))
-    forecast_at = cutoffs.loc[
-        cutoffs["is_backtest_origin"].astype(bool) | cutoffs["is_scoring_row"].astype(bool),
-        "cutoff_date",
-    ]
+    forecast_at = cutoffs["cutoff_date"]
     history = warehouse.to_pandas_where(
         dbt.ref("int_sales_gap_filled"),
         intermittent.history_condition(forecast_at),
