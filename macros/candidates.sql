@@ -1,10 +1,11 @@
 {#- The forecast candidates, simplest first (the intermittent-demand methods, a flat
-    smoothed level each, after the SQL baselines): the order that breaks ties in
+    smoothed level each, after the SQL baselines; the reconciled candidate, built on another
+    candidate, last): the order that breaks ties in
     model_selection and picks the model of a series that has no selected forecast in
     fct_forecasts. -#}
 {% macro candidate_models() %}
     {{ return(['seasonal_naive', 'moving_average', 'croston_sba', 'tsb', 'adida', 'prophet', 'xgboost',
-        'combination']) }}
+        'combination', 'reconciled']) }}
 {% endmacro %}
 
 

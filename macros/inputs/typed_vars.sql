@@ -86,12 +86,20 @@
     {% endfor %}
     {#- Lists and mappings of names, rendered as text literals: a fixed vocabulary. -#}
     {% set models = var('combination_models') %}
-    {% set known_models = candidate_models() | reject('equalto', 'combination') | list %}
+    {#- Neither derived candidate: combination is their mean, reconciled is built on one. -#}
+    {% set known_models = candidate_models() | reject('in', ['combination', 'reconciled']) | list %}
     {% if models is string or models is mapping or models is not iterable or not models
         or models | reject('in', known_models) | list %}
         {% do exceptions.raise_compiler_error(
             "var combination_models = '" ~ models ~ "' must be a non-empty list of: "
             ~ (known_models | join(', '))) %}
+    {% endif %}
+    {% set base_model = var('reconciled_base_model', none) %}
+    {% set base_models = candidate_models() | reject('equalto', 'reconciled') | list %}
+    {% if base_model is not none and base_model not in base_models %}
+        {% do exceptions.raise_compiler_error(
+            "var reconciled_base_model = '" ~ base_model ~ "' must be null or one of: "
+            ~ (base_models | join(', '))) %}
     {% endif %}
     {% set severities = var('alert_severities') %}
     {% if severities is not mapping or severities.values() | reject('in', ['warn', 'error']) | list %}

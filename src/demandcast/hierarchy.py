@@ -447,3 +447,62 @@ def typed(frame: pd.DataFrame) -> pd.DataFrame:
 def empty_output() -> pd.DataFrame:
     """No rows, OUTPUT_COLUMNS typed (no forecast published)."""
     return typed(pd.DataFrame({column: pd.Series([], dtype=object) for column in OUTPUT_COLUMNS}))
+
+
+# The columns of forecast_reconciled: the series level of a reconciliation, as a candidate.
+CANDIDATE_MODEL_NAME = "reconciled"
+CANDIDATE_COLUMNS = [
+    "store_id",
+    "item_id",
+    "cutoff_date",
+    "horizon_step",
+    "model_name",
+    "model_version",
+    "predicted_quantity",
+]
+
+
+def candidate_forecasts(
+    rows: pd.DataFrame, config: ReconciliationConfig, base_model: str | None
+) -> pd.DataFrame:
+    """The reconciled series of int_reconciliation_bases, as the candidate 'reconciled'.
+
+    Every cut-off is reconciled as in :func:`reconcile_forecasts` (a backtest origin with
+    the covariance of the other origins' residuals only, so its backtest is out of
+    sample); only the series level is kept. The version names the method and the base
+    candidate: ``reconciled-mint_shrink-<base_model>``.
+
+    Args:
+        rows: int_reconciliation_bases (int_hierarchy_forecasts' columns).
+        config: The reconciliation settings.
+        base_model: Var reconciled_base_model (the series' base candidate); None or empty:
+            no candidate, no rows.
+
+    Returns:
+        CANDIDATE_COLUMNS, one row per series row of ``rows``.
+    """
+    if not base_model or rows.empty:
+        series = pd.DataFrame({column: [] for column in CANDIDATE_COLUMNS})
+    else:
+        reconciled = reconcile_forecasts(rows, config)
+        series = reconciled.loc[
+            reconciled["hierarchy_level"] == BOTTOM_LEVEL,
+            ["store_id", "item_id", "cutoff_date", "horizon_step", "reconciled_quantity"],
+        ].rename(columns={"reconciled_quantity": "predicted_quantity"})
+        series["model_name"] = CANDIDATE_MODEL_NAME
+        series["model_version"] = f"{CANDIDATE_MODEL_NAME}-{config.method}-{base_model}"
+    out = series[CANDIDATE_COLUMNS].reset_index(drop=True)
+    out["cutoff_date"] = pd.to_datetime(out["cutoff_date"]).dt.date
+    out = out.astype(
+        {
+            "store_id": "string",
+            "item_id": "string",
+            "horizon_step": "int32",
+            "model_name": "string",
+            "model_version": "string",
+            "predicted_quantity": "float64",
+        }
+    )
+    if out.empty:
+        out = out.astype({"cutoff_date": "date32[pyarrow]"})
+    return out

@@ -33,6 +33,7 @@ from conftest import DEMO_WAREHOUSE_GROUP, Warehouse
 from demandcast.hierarchy import (
     Nodes,
     ReconciliationConfig,
+    candidate_forecasts,
     mint_reconcile,
     reconcile_forecasts,
     residual_matrix,
@@ -187,6 +188,40 @@ def test_a_backtest_origin_is_reconciled_with_the_other_origins_samples_only():
     assert (origin["residual_samples"] == 2).all()
 
 
+def test_the_reconciled_candidate_is_the_series_level_by_hand():
+    """forecast_reconciled's rows: the series of the example only (no total), the
+    published cut-off at the hand-computed 124/3 and 170/3, origin 2024-01-01 cross-fitted
+    (A 40, B 60, as above), named after the method and the base candidate."""
+    rows = hierarchy_rows()
+    series = rows["hierarchy_level"] == "store_item"
+    rows.loc[series, "store_id"] = "S1"
+    rows.loc[series, "item_id"] = rows.loc[series, "node_id"].str[-1]
+    out = candidate_forecasts(rows, ReconciliationConfig("mint_shrink", 2e-8), "combination")
+    assert len(out) == 2 * 5
+    assert set(out["model_name"]) == {"reconciled"}
+    assert set(out["model_version"]) == {"reconciled-mint_shrink-combination"}
+    keyed = out.set_index(["cutoff_date", "horizon_step", "item_id"])["predicted_quantity"]
+    published, origin = pd.Timestamp("2024-02-01").date(), pd.Timestamp("2024-01-01").date()
+    assert keyed[(published, 1, "A")] == pytest.approx(124 / 3, rel=1e-7)
+    assert keyed[(published, 1, "B")] == pytest.approx(170 / 3, rel=1e-7)
+    assert keyed[(origin, 1, "A")] == pytest.approx(40.0, rel=1e-6)
+    assert keyed[(origin, 1, "B")] == pytest.approx(60.0, rel=1e-6)
+
+
+def test_no_base_candidate_means_no_reconciled_rows():
+    out = candidate_forecasts(hierarchy_rows(), ReconciliationConfig("mint_shrink", 2e-8), None)
+    assert out.empty
+    assert list(out.columns) == [
+        "store_id",
+        "item_id",
+        "cutoff_date",
+        "horizon_step",
+        "model_name",
+        "model_version",
+        "predicted_quantity",
+    ]
+
+
 def test_nodes_put_aggregates_first_and_sum_every_ancestor():
     nodes = Nodes.from_parents(
         {
@@ -285,6 +320,68 @@ def test_the_demo_hierarchy_is_reconciled_from_prophet_stores_and_final_series(
         """
     )
     assert incoherent == 0
+
+
+@pytest.mark.xdist_group(DEMO_WAREHOUSE_GROUP)
+def test_the_reconciled_candidate_competes_on_the_combinations_rows(demo_warehouse: Warehouse):
+    """The candidate 'reconciled' (default base: combination) has a row for every
+    combination row, at every origin; its bases are Prophet's for the stores; MinT moved
+    the series (their sum per store differs from the combination's); model_selection
+    compares it on the same backtest rows as the combination in every segment."""
+    counts = dict(
+        demo_warehouse.rows(
+            "select model_name, count(*) from forecast_candidates"
+            " where model_name in ('combination', 'reconciled') group by 1"
+        )
+    )
+    assert counts["reconciled"] == counts["combination"] > 0
+    unmatched = demo_warehouse.scalar(
+        """
+        select count(*) from forecast_candidates as base
+        left join forecast_candidates as reconciled
+            on base.store_id = reconciled.store_id and base.item_id = reconciled.item_id
+            and base.cutoff_date = reconciled.cutoff_date
+            and base.horizon_step = reconciled.horizon_step
+            and reconciled.model_name = 'reconciled'
+            and reconciled.model_version = 'reconciled-mint_shrink-combination'
+            and reconciled.actual_quantity is not distinct from base.actual_quantity
+            and reconciled.predicted_quantity >= 0
+        where base.model_name = 'combination' and reconciled.item_id is null
+        """
+    )
+    assert unmatched == 0
+    assert dict(
+        demo_warehouse.rows(
+            "select hierarchy_level, string_agg(distinct base_source, ',')"
+            " from int_reconciliation_bases group by 1"
+        )
+    ) == {
+        "total": "prophet",
+        "store": "prophet",
+        "store_department": "base_candidate_sum",
+        "store_item": "base_candidate",
+    }
+    moved = demo_warehouse.scalar(
+        """
+        select max(abs(reconciled - base)) from (
+            select store_id, cutoff_date, horizon_step,
+                sum(case when model_name = 'reconciled' then predicted_quantity end) as reconciled,
+                sum(case when model_name = 'combination' then predicted_quantity end) as base
+            from forecast_candidates group by all
+        )
+        """
+    )
+    assert moved > 1.0
+    uneven = demo_warehouse.rows(
+        """
+        select segment_id from model_selection
+        where model_name in ('combination', 'reconciled')
+        group by segment_id
+        having count(*) <> 2 or min(backtest_rows) <> max(backtest_rows)
+            or not bool_and(is_eligible)
+        """
+    )
+    assert uneven == []
 
 
 def test_residuals_of_nodes_outside_the_list_are_left_out():

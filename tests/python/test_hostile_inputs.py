@@ -235,6 +235,11 @@ def test_a_semicolon_file_points_at_csv_delimiter(tmp_path: Path, build: BuildFn
         ("csv_encodings", {"sales": "cp1252"}, "var csv_encodings.sales = 'cp1252'"),
         ("null_markers", {"a": 1}, "var null_markers must be a list"),
         ("id_case", "title", "var id_case = 'title' is not one of"),
+        (
+            "reconciled_base_model",
+            "reconciled",
+            "var reconciled_base_model = 'reconciled' must be null or one of",
+        ),
     ],
 )
 def test_reading_vars_are_checked_by_name(

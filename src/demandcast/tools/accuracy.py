@@ -72,6 +72,7 @@ CANDIDATE_MODELS = tuple(
         "tsb",
         "adida",
         "combination",
+        "reconciled",
     )
 )
 # The whole project, every resource (data tests and unit tests included), as a user builds it.
