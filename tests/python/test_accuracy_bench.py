@@ -176,6 +176,7 @@ def test_accuracy_command_end_to_end(tmp_path: Path):
         "demandcast/croston_sba",
         "demandcast/tsb",
         "demandcast/adida",
+        "demandcast/reconciled",
         "demandcast/final",
         *(f"peer/{name}" for name in chosen),
     }
@@ -243,13 +244,14 @@ def test_final_ratios_on_a_hand_made_results_table():
     assert ratios.best_candidate == "demandcast/xgboost"
     assert ratios.final_to_best_candidate == pytest.approx(80 / 90)
     assert ratios.final_to_seasonal_naive == pytest.approx(80 / 125)
-    # prophet and the intermittent-demand candidates were not scored at all.
+    # prophet, the intermittent-demand and the derived candidates were not scored at all.
     assert ratios.candidates_left_out == (
         "demandcast/prophet",
         "demandcast/croston_sba",
         "demandcast/tsb",
         "demandcast/adida",
         "demandcast/combination",
+        "demandcast/reconciled",
     )
     table = accuracy.format_ratios([ratios])
     assert "| shop | WMAE | demandcast/xgboost | 0.889 | 0.640 |" in table
