@@ -18,7 +18,6 @@
     come from the other origins only, so coverage is measured out of sample; the as-of
     date's forecast uses every backtest origin's. -#}
 
-
 {%- set clip = var('negative_quantity_policy') != 'keep' %}
 {%- set base_model = var('reconciled_base_model') %}
 
