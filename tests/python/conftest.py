@@ -164,6 +164,9 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
         **NO_OPTIONAL_INPUTS,
         **canonical_vars(folder),
         "forecast_scenarios": DEMO_SCENARIOS,
+        # Off by default (dbt_project.yml); on here so the reconciled candidate's tests
+        # read it in the shared build.
+        "reconciled_base_model": "combination",
     }
     result = run_dbt(["build", *FULL_BUILD], database_path=database, dbt_vars=dbt_vars)
     assert result.ok, result.output[-4000:]

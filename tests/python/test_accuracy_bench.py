@@ -176,7 +176,6 @@ def test_accuracy_command_end_to_end(tmp_path: Path):
         "demandcast/croston_sba",
         "demandcast/tsb",
         "demandcast/adida",
-        "demandcast/reconciled",
         "demandcast/final",
         *(f"peer/{name}" for name in chosen),
     }

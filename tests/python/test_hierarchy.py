@@ -324,7 +324,7 @@ def test_the_demo_hierarchy_is_reconciled_from_prophet_stores_and_final_series(
 
 @pytest.mark.xdist_group(DEMO_WAREHOUSE_GROUP)
 def test_the_reconciled_candidate_competes_on_the_combinations_rows(demo_warehouse: Warehouse):
-    """The candidate 'reconciled' (default base: combination) has a row for every
+    """The candidate 'reconciled' (base: combination, set by the shared build) has a row for every
     combination row, at every origin; its bases are Prophet's for the stores; MinT moved
     the series (their sum per store differs from the combination's); model_selection
     compares it on the same backtest rows as the combination in every segment."""
