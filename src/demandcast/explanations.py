@@ -20,7 +20,7 @@ Exact TreeSHAP costs O(trees x leaves x depth^2) a row: on the demo data (150 tr
 depth 6, 13,440 published rows) 16 s on one core, some 300 times the prediction itself,
 and it grows with the rows: about 17 minutes for the 853,720 published rows of the M5
 panel. So it is exact up to ``exact_max_rows`` published rows (var
-explanation_exact_max_rows, 20,000) and XGBoost's approximate contributions beyond
+explanation_exact_max_rows, 5,000) and XGBoost's approximate contributions beyond
 (:func:`contributions`, :func:`method_for`); each row names its ``contribution_method``.
 
 The dbt model ``forecast_explanations`` reads the scoring rows and the registry's scoring
