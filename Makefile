@@ -101,7 +101,8 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check src tests python_models
 	$(BIN)/ruff format --check src tests python_models
 	$(BIN)/mypy
-	DEMANDCAST_DUCKDB_PATH=warehouse/lint.duckdb $(BIN)/sqlfluff lint models macros analyses
+	# --processes 0: one process per core (2 min -> 1 min on 2 cores).
+	DEMANDCAST_DUCKDB_PATH=warehouse/lint.duckdb $(BIN)/sqlfluff lint --processes 0 models macros analyses
 
 pytest: $(BIN)/.installed
 	$(BIN)/pytest

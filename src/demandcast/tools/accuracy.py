@@ -35,6 +35,7 @@ from __future__ import annotations
 import concurrent.futures
 import datetime as dt
 import multiprocessing
+import os
 import resource
 import time
 from collections.abc import Mapping
@@ -50,7 +51,7 @@ from demandcast import metrics
 from demandcast.tools import peers
 from demandcast.tools.panels import SERIES_COLUMNS, Panel
 from demandcast.tools.presets import vars_for_preset
-from demandcast.tools.project import run_dbt
+from demandcast.tools.project import IN_PROCESS_ENV, run_dbt
 
 FORECAST_COLUMNS = ["model", *SERIES_COLUMNS, "target_date", "predicted_quantity"]
 PROJECT_PREFIX = "demandcast/"
@@ -220,13 +221,23 @@ def project_vars(bench_input: BenchInput, protocol: Protocol, workdir: Path) -> 
     }
 
 
+def builds_in_process() -> bool:
+    """Whether the benchmark's dbt builds run in this process: only when environment
+    variable DEMANDCAST_DBT_IN_PROCESS is 1 (the test suite sets it, to skip importing and
+    parsing dbt afresh for each build). Then the build's peak memory is not measured (None);
+    by default each build runs in a fresh process of its own, as a user's ``dbt build``."""
+    return os.environ.get(IN_PROCESS_ENV) == "1"
+
+
 def _build(args: list[str], database: Path, dbt_vars: dict[str, Any], what: str) -> float:
     """Run one dbt command into a fresh DuckDB file; its wall seconds. Raises on failure."""
     database.parent.mkdir(parents=True, exist_ok=True)
     database.unlink(missing_ok=True)
     database.with_name(database.name + ".wal").unlink(missing_ok=True)
     started = time.perf_counter()
-    result = run_dbt(args, database_path=database, dbt_vars=dbt_vars, in_process=False)
+    result = run_dbt(
+        args, database_path=database, dbt_vars=dbt_vars, in_process=builds_in_process()
+    )
     wall = time.perf_counter() - started
     if not result.ok:
         raise RuntimeError(f"dbt {what} failed ({database}):\n{result.output[-4000:]}")
@@ -376,13 +387,18 @@ def run_project(bench_input: BenchInput, protocol: Protocol, workdir: Path) -> T
     forecasts.
 
     The peak memory is the largest finished child process's: dbt's, when the dbt builds
-    run first in a fresh process (as the CLI does).
+    run first in a fresh process (as the CLI does); None when they run in this process
+    (:func:`builds_in_process`).
     """
     database = workdir / "origin" / WAREHOUSE_FILE
     wall = _build(
         BUILD_ARGS, database, project_vars(bench_input, protocol, workdir), "build at the origin"
     )
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    peak = (
+        None
+        if builds_in_process()
+        else resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    )
     return Timed(read_project_forecasts(database), wall, peak)
 
 
