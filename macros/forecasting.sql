@@ -60,12 +60,19 @@
 {%- endmacro %}
 
 
+{#- Whether forecasts and their lower bounds stop at 0: unless the data has returns
+    (var negative_quantity_policy keep, which keeps negative quantities). -#}
+{% macro forecasts_stop_at_zero() %}
+    {{- return(var('negative_quantity_policy') != 'keep') -}}
+{% endmacro %}
+
+
 {#- One bound of a conformal interval: prediction -/+ quantile x spread; lower bounds
-    stop at 0 unless the data has returns (negative_quantity_policy keep). -#}
+    stop at 0 unless the data has returns (macro forecasts_stop_at_zero). -#}
 {% macro interval_bound(alias, quantile, sign) %}
     {%- set value = 'coalesce(' ~ alias ~ '.predicted_quantity, 0) ' ~ sign ~ ' ' ~ quantile
         ~ ' * ' ~ forecast_spread('coalesce(' ~ alias ~ '.predicted_quantity, 0)') %}
-    {%- if sign == '-' and var('negative_quantity_policy') != 'keep' -%}
+    {%- if sign == '-' and forecasts_stop_at_zero() -%}
         {#- greatest() skips nulls: no calibration (no backtest) must give no bound, not 0. -#}
         case when {{ quantile }} is not null then greatest({{ value }}, 0) end
     {%- else -%}

@@ -18,7 +18,7 @@
     come from the other origins only, so coverage is measured out of sample; the as-of
     date's forecast uses every backtest origin's. -#}
 
-{%- set clip = var('negative_quantity_policy') != 'keep' %}
+{%- set clip = forecasts_stop_at_zero() %}
 {%- set base_model = var('reconciled_base_model') %}
 
 with

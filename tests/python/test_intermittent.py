@@ -149,9 +149,12 @@ def test_panel_rejects_bad_input():
         panel_levels(np.zeros((5, 2)), [1], alpha=0)
 
 
-def test_panel_forecasts_from_rows_in_any_order():
+@pytest.mark.parametrize("keys_as_category", [False, True])
+def test_panel_forecasts_from_rows_in_any_order(keys_as_category: bool):
     """Long rows (store, item, period, quantity) in a shuffled order give each series'
-    reference forecast at each cut-off, with rows only for series launched by then."""
+    reference forecast at each cut-off, with rows only for series launched by then; the
+    same when the keys are categoricals whose categories are not in sorted order (as
+    forecast_intermittent reads them, from Arrow's dictionaries), with unused ones."""
     rng = np.random.default_rng(3)
     dates = pd.date_range("2024-01-01", periods=30, freq="D")
     series = {
@@ -167,6 +170,9 @@ def test_panel_forecasts_from_rows_in_any_order():
     rows.append(("S3", "Z", dates[25], 4.0))  # launched after the first cut-off
     history = pd.DataFrame(rows, columns=["store_id", "item_id", "period_end_date", "quantity"])
     history = history.sample(frac=1.0, random_state=1).reset_index(drop=True)
+    if keys_as_category:
+        history["store_id"] = pd.Categorical(history["store_id"], ["S3", "S9", "S1", "S2"])
+        history["item_id"] = pd.Categorical(history["item_id"], ["Z", "B", "Y", "A"])
     cutoffs = [dates[19].date(), dates[29].date()]
     out = panel_forecasts(history, cutoffs, alpha=0.2, probability_alpha=0.15)
     assert out.groupby(["cutoff_date"]).size().to_dict() == {cutoffs[0]: 9, cutoffs[1]: 12}

@@ -28,7 +28,7 @@
 {%- set window = feature_setting('new_item_analogue_window_periods') %}
 {%- set weight_periods = number_var('new_item_analogue_weight_periods') %}
 {%- set levels = new_item_analogue_levels() %}
-{%- set clip_lower = var('negative_quantity_policy') != 'keep' %}
+{%- set clip_lower = forecasts_stop_at_zero() %}
 
 with
 
