@@ -6,7 +6,8 @@ pass serves all cut-offs, so the extra ones cost output rows only). Nothing
 is trained: the smoothing constants are the model (vars intermittent_alpha and
 tsb_probability_alpha), so these forecast even when the history is too short to train.
 
-Thin by design: rows in, one call into demandcast.intermittent, rows out.
+Thin by design: rows in (a group of stores at a time, so memory stays bounded), one call
+into demandcast.intermittent, rows out.
 """
 
 from demandcast import intermittent, warehouse
@@ -19,11 +20,23 @@ def model(dbt, session):
     probability_alpha = float(dbt.config.get("tsb_probability_alpha"))
     cutoffs = warehouse.to_pandas(dbt.ref("int_forecast_cutoffs"))
     forecast_at = cutoffs["cutoff_date"]
-    history = warehouse.to_pandas_where(
-        dbt.ref("int_sales_gap_filled"),
-        intermittent.history_condition(forecast_at),
-        intermittent.HISTORY_COLUMNS,
-        through_arrow=True,
-        text_as_category=True,
+    gap_filled = dbt.ref("int_sales_gap_filled")
+    condition = intermittent.history_condition(forecast_at)
+    # The history is read a group of stores at a time (about ROWS_PER_READ rows each).
+    chunks = intermittent.store_chunks(
+        warehouse.distinct_values(gap_filled, condition, "store_id"),
+        warehouse.row_count(gap_filled, condition),
     )
-    return intermittent.panel_forecasts(history, forecast_at, alpha, probability_alpha)
+
+    def read_stores(stores):
+        return warehouse.to_pandas_where(
+            gap_filled,
+            f"({condition}) and {warehouse.in_condition('store_id', stores)}",
+            intermittent.HISTORY_COLUMNS,
+            through_arrow=True,
+            text_as_category=True,
+        )
+
+    return intermittent.forecasts_by_store(
+        read_stores, chunks, forecast_at, alpha, probability_alpha
+    )

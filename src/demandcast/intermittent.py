@@ -24,7 +24,8 @@ negative quantities (returns) count as no demand. A series with no demand foreca
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -269,6 +270,48 @@ def history_condition(cutoff_dates: Sequence[Any] | pd.Series) -> str:
         return "false"
     latest = max(pd.to_datetime(pd.Series(list(cutoff_dates), dtype="object")))
     return f"period_end_date <= cast('{latest.date().isoformat()}' as date)"
+
+
+# About how many history rows forecast_intermittent reads at a time: the stores are read in
+# groups (store_chunks), so its memory stays bounded whatever the panel's size. At M5
+# scale (59 M rows) the whole history at once peaked at 7.2 GB.
+ROWS_PER_READ = 10_000_000
+
+
+def store_chunks(
+    stores: Sequence[str], total_rows: int, rows_per_read: int = ROWS_PER_READ
+) -> list[list[str]]:
+    """The stores, sorted, in consecutive groups of about ``rows_per_read`` history rows
+    each (as many groups as total_rows / rows_per_read, rounded up, at most one per
+    store; groups by count of stores, so a group's rows vary with its stores' sizes)."""
+    if rows_per_read <= 0:
+        raise ValueError(f"rows_per_read must be positive, got {rows_per_read}")
+    ordered = sorted(str(store) for store in stores)
+    if not ordered:
+        return []
+    parts = max(1, min(len(ordered), math.ceil(total_rows / rows_per_read)))
+    size = math.ceil(len(ordered) / parts)
+    return [ordered[start : start + size] for start in range(0, len(ordered), size)]
+
+
+def forecasts_by_store(
+    read_stores: Callable[[list[str]], pd.DataFrame],
+    chunks: Sequence[list[str]],
+    cutoff_dates: Sequence[Any] | pd.Series,
+    alpha: float = DEFAULT_ALPHA,
+    probability_alpha: float = DEFAULT_ALPHA,
+) -> pd.DataFrame:
+    """:func:`panel_forecasts` of the history, read one group of stores at a time:
+    ``read_stores(stores)`` returns those stores' history rows. A series belongs to one
+    store, so the groups' forecasts are those of the whole history at once."""
+    parts = [
+        panel_forecasts(read_stores(list(chunk)), cutoff_dates, alpha, probability_alpha)
+        for chunk in chunks
+    ]
+    if not parts:
+        empty = pd.DataFrame({column: [] for column in HISTORY_COLUMNS})
+        return panel_forecasts(empty, cutoff_dates, alpha, probability_alpha)
+    return pd.concat(parts, ignore_index=True)
 
 
 # The columns of forecast_intermittent: one row per series, cut-off and method.

@@ -97,6 +97,22 @@ def distinct_values(relation: Any, condition: str, column: str) -> list[Any]:
     return list(to_pandas(rows)[column])
 
 
+def row_count(relation: Any, condition: str) -> int:
+    """How many rows of a relation meet a SQL condition (a query of its own)."""
+    if hasattr(relation, "filter") and hasattr(relation, "project"):
+        counted = to_pandas(relation.filter(condition).aggregate("count(*) as row_count"))
+        return int(counted["row_count"].iloc[0])
+    return int(relation.where(condition).count())
+
+
+def in_condition(column: str, values: Sequence[str]) -> str:
+    """A SQL condition: the text column is one of the values (quotes doubled)."""
+    if not values:
+        return "false"
+    quoted = ", ".join("'" + str(value).replace("'", "''") + "'" for value in values)
+    return f'"{column}" in ({quoted})'
+
+
 def text_columns(relation: Any, names: Collection[str]) -> list[str]:
     """Those of ``names`` that are text columns of the relation (VARCHAR in DuckDB,
     string in Spark), in the relation's order."""

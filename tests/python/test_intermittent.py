@@ -17,9 +17,11 @@ from demandcast.intermittent import (
     adida,
     croston,
     demand_intervals,
+    forecasts_by_store,
     panel_forecasts,
     panel_levels,
     ses_level,
+    store_chunks,
     tsb,
 )
 
@@ -192,3 +194,50 @@ def test_panel_forecasts_from_rows_in_any_order(keys_as_category: bool):
         "tsb-alpha0.2-probability0.15",
         "adida-alpha0.2",
     }
+
+
+def test_stores_are_read_in_groups_that_cover_each_store_once():
+    stores = ["S3", "S1", "S10", "S2", "S5"]
+    # 50 rows over 5 stores, 20 rows a read: 3 groups of consecutive sorted stores.
+    chunks = store_chunks(stores, total_rows=50, rows_per_read=20)
+    assert chunks == [["S1", "S10"], ["S2", "S3"], ["S5"]]
+    assert store_chunks(stores, total_rows=10, rows_per_read=20) == [sorted(stores)]
+    # Never more groups than stores, and none when there is no store.
+    assert len(store_chunks(stores, total_rows=10**9, rows_per_read=1)) == len(stores)
+    assert store_chunks([], total_rows=0) == []
+    with pytest.raises(ValueError, match="rows_per_read"):
+        store_chunks(stores, total_rows=50, rows_per_read=0)
+
+
+def test_forecasts_read_by_store_groups_equal_the_whole_history_at_once():
+    """The history read a group of stores at a time (as forecast_intermittent reads it)
+    gives the same rows as reading it whole; each read sees only its stores."""
+    rng = np.random.default_rng(7)
+    dates = pd.date_range("2024-01-01", periods=40, freq="D")
+    panel = _random_panel(rng, len(dates), 6)
+    rows = []
+    for number, (store, item) in enumerate(
+        (store, item) for store in ("S1", "S2", "S3") for item in ("A", "B")
+    ):
+        start = 0 if store != "S3" else 12  # S3's series launch later
+        rows += [(store, item, dates[p], panel[p, number]) for p in range(start, len(dates))]
+    history = pd.DataFrame(rows, columns=["store_id", "item_id", "period_end_date", "quantity"])
+    cutoffs = [dates[9].date(), dates[25].date(), dates[39].date()]
+    seen: list[list[str]] = []
+
+    def read_stores(stores: list[str]) -> pd.DataFrame:
+        seen.append(stores)
+        return history[history["store_id"].isin(stores)]
+
+    chunks = store_chunks(history["store_id"].unique(), len(history), rows_per_read=90)
+    assert len(chunks) == 3
+    chunked = forecasts_by_store(read_stores, chunks, cutoffs, 0.2, 0.15)
+    whole = panel_forecasts(history, cutoffs, 0.2, 0.15)
+    assert seen == chunks
+    order = ["store_id", "item_id", "cutoff_date", "model_name"]
+    pd.testing.assert_frame_equal(
+        chunked.sort_values(order).reset_index(drop=True),
+        whole.sort_values(order).reset_index(drop=True),
+    )
+    empty = forecasts_by_store(read_stores, [], cutoffs)
+    assert empty.empty and list(empty.columns) == list(whole.columns)
