@@ -10,6 +10,15 @@ from demandcast import hierarchy, warehouse
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    rows = warehouse.to_pandas(dbt.ref("int_hierarchy_forecasts"))
+    forecasts = dbt.ref("int_hierarchy_forecasts")
+    # Through Arrow, the text keys as categoricals: no Python string per row and column
+    # (at M5 scale, 3.4 M rows x 7 text columns).
+    rows = warehouse.to_pandas_where(
+        forecasts,
+        "true",
+        warehouse.column_names(forecasts),
+        through_arrow=True,
+        text_as_category=True,
+    )
     config = hierarchy.ReconciliationConfig.from_mapping(dbt.config.get("hierarchy"))
     return hierarchy.reconcile_forecasts(rows, config)
