@@ -57,7 +57,7 @@ reconciled_points as (
             and reconciled.item_id = base.item_id
             and reconciled.cutoff_date = base.cutoff_date
             and reconciled.horizon_step = base.horizon_step
-    where base.model_name = {{ sql_string(base_model) if base_model else 'null' }}
+    where {{ 'base.model_name = ' ~ sql_string(base_model) if base_model else 'false' }}
 ),
 
 with_actuals as (

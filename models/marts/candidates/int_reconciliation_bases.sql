@@ -35,7 +35,7 @@ bottom as (
         cast(null as {{ type_double() }}) as upper_95
     from points
     where
-        model_name = {{ sql_string(base_model) if base_model else 'null' }}
+        {{ 'model_name = ' ~ sql_string(base_model) if base_model else 'false' }}
         and predicted_quantity is not null
 ),
 
